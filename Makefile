@@ -1,0 +1,36 @@
+# Régua: `make demo` shows the product on demo data, `make test` runs every check.
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := .venv
+UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
+PYTEST_ARGS ?=
+
+.PHONY: install demo test lint typecheck pytest slow bench bench-quick clean
+
+install: .venv/.installed
+
+.venv/.installed: pyproject.toml uv.lock scripts/bootstrap.sh
+	./scripts/bootstrap.sh
+	$(eval UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv))
+	$(UV) sync --frozen --all-extras --python python3
+	touch $@
+
+demo: install
+	.venv/bin/regua demo
+
+lint: install
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+
+typecheck: install
+	.venv/bin/mypy regua
+
+pytest: install
+	.venv/bin/pytest $(PYTEST_ARGS)
+
+test: lint typecheck pytest
+
+slow: install
+	.venv/bin/pytest -m slow $(PYTEST_ARGS)
+
+clean:
+	rm -rf .venv .tools var

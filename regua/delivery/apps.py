@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class DeliveryConfig(AppConfig):
+    verbose_name = "Envio de e-mail"
+    name = "regua.delivery"
+    label = "delivery"

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class DunningConfig(AppConfig):
+    verbose_name = "Cobrança"
+    name = "regua.dunning"
+    label = "dunning"

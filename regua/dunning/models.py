@@ -1,0 +1,209 @@
+from decimal import Decimal
+
+from django.db import models, transaction
+from django.db.models import Q
+
+from regua.letters.models import LetterTemplate
+from regua.receivables.models import Branch, Customer, Receivable
+
+
+class GenerationType(models.TextChoices):
+    EMAIL = "email", "Email"
+    EMAIL_AND_LETTER = "email_and_letter", "Email e Carta"
+
+
+class GroupBy(models.TextChoices):
+    CUSTOMER = "customer", "Por filial e cliente"
+    RECEIVABLE = "receivable", "Por título"
+
+
+class NoticeStatus(models.TextChoices):
+    PENDING = "pending", "Pendente"
+    HELD = "held", "Aguardando revisão"
+    SENDING = "sending", "Enviando"
+    RETRY = "retry", "Nova tentativa"
+    SENT = "sent", "Enviada"
+    UNCERTAIN = "uncertain", "Incerta"
+    FAILED = "failed", "Falhou"
+    DISCARDED = "discarded", "Descartada"
+    SKIPPED = "skipped", "Não enviada"
+
+
+# DOMAIN's table: the states that block a new notice for the same título and range (R5).
+BLOCKING_STATUSES = frozenset(
+    {
+        NoticeStatus.PENDING,
+        NoticeStatus.HELD,
+        NoticeStatus.SENDING,
+        NoticeStatus.RETRY,
+        NoticeStatus.SENT,
+        NoticeStatus.UNCERTAIN,
+    }
+)
+
+
+class DelayRange(models.Model):
+    """Faixa de atraso: start_day..end_day of days overdue (negative: before due)."""
+
+    name = models.CharField("nome", max_length=100, blank=True)
+    start_day = models.IntegerField("início")
+    end_day = models.IntegerField("fim")
+    template = models.ForeignKey(LetterTemplate, models.PROTECT, verbose_name="modelo")
+    generation = models.CharField(
+        "tipo de geração", max_length=20, choices=GenerationType.choices, default="email"
+    )
+    min_balance = models.DecimalField(
+        "saldo mínimo", default=Decimal("0.00"), max_digits=14, decimal_places=2
+    )
+    active = models.BooleanField("ativa", default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "faixa de atraso"
+        verbose_name_plural = "faixas de atraso"
+        ordering = ["start_day"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start_day__lte=models.F("end_day")), name="range_start_before_end"
+            )
+        ]
+        permissions = [("manage_ranges", "Pode gerenciar faixas de atraso")]
+
+    def __str__(self) -> str:
+        return self.name or f"{self.start_day} a {self.end_day} dias"
+
+
+class DunningRun(models.Model):
+    """Emitir: one selection + sending pass, with its filters and reference date."""
+
+    created_at = models.DateTimeField("criada em", auto_now_add=True)
+    finished_at = models.DateTimeField("concluída em", null=True, blank=True)
+    user = models.CharField("usuário", max_length=150)
+    reference_date = models.DateField("data de referência")
+    filters = models.JSONField("filtros", default=dict, blank=True)
+    group_by = models.CharField(
+        "agrupamento", max_length=20, choices=GroupBy.choices, default="customer"
+    )
+    candidates = models.PositiveIntegerField("candidatos", default=0)
+    notices = models.PositiveIntegerField("cartas", default=0)
+    sent = models.PositiveIntegerField("enviadas", default=0)
+    held = models.PositiveIntegerField("em revisão", default=0)
+    skipped = models.PositiveIntegerField("não enviadas", default=0)
+    failed = models.PositiveIntegerField("com falha", default=0)
+
+    class Meta:
+        verbose_name = "emissão"
+        verbose_name_plural = "emissões"
+        ordering = ["-created_at", "-id"]
+        permissions = [("run_dunning", "Pode emitir cartas de cobrança")]
+
+    def __str__(self) -> str:
+        return f"Emissão {self.pk} de {self.reference_date:%d/%m/%Y}"
+
+
+class Notice(models.Model):
+    """Carta de cobrança: one message from one branch to one customer (R6, R10).
+
+    This row is also the outbox entry: delivery claims it, leases it, retries it.
+    """
+
+    run = models.ForeignKey(DunningRun, models.PROTECT, related_name="notice_set")
+    branch = models.ForeignKey(Branch, models.PROTECT, verbose_name="filial")
+    customer = models.ForeignKey(Customer, models.PROTECT, verbose_name="cliente")
+    delay_range = models.ForeignKey(DelayRange, models.PROTECT, verbose_name="faixa")
+    range_start = models.IntegerField("início da faixa")
+    range_end = models.IntegerField("fim da faixa")
+    template = models.ForeignKey(LetterTemplate, models.PROTECT, verbose_name="modelo")
+    template_number = models.PositiveSmallIntegerField("número do modelo")
+    generation = models.CharField(max_length=20, choices=GenerationType.choices)
+    reference_date = models.DateField("data de referência")
+    user = models.CharField("usuário", max_length=150)
+    status = models.CharField(
+        "situação", max_length=20, choices=NoticeStatus.choices, default="pending"
+    )
+    reason = models.CharField("motivo", max_length=200, blank=True)
+    recipients = models.JSONField("destinatários", default=list, blank=True)
+    accepted_recipients = models.JSONField("aceitos pelo servidor", default=list, blank=True)
+    refused_recipients = models.JSONField("recusados", default=dict, blank=True)
+    subject = models.TextField("assunto", blank=True)
+    body_text = models.TextField("mensagem (texto)", blank=True)
+    body_html = models.TextField("mensagem (HTML)", blank=True)
+    pdf = models.BinaryField("carta (PDF)", null=True, blank=True)
+    total_balance = models.DecimalField(
+        "saldo total", default=Decimal("0.00"), max_digits=14, decimal_places=2
+    )
+    message_id = models.CharField("Message-ID", max_length=250, blank=True)
+    smtp_response = models.TextField("resposta do servidor", blank=True)
+    attempts = models.PositiveIntegerField("tentativas", default=0)
+    next_attempt_at = models.DateTimeField("próxima tentativa", null=True, blank=True)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    claimed_by = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField("criada em", auto_now_add=True)
+    sent_at = models.DateTimeField("enviada em", null=True, blank=True)
+    reviewed_by = models.CharField("revisada por", max_length=150, blank=True)
+    reviewed_at = models.DateTimeField("revisada em", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "carta de cobrança"
+        verbose_name_plural = "cartas de cobrança"
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="notice_outbox"),
+            models.Index(fields=["customer", "created_at"], name="notice_by_customer"),
+        ]
+        permissions = [
+            ("review_notices", "Pode revisar, aprovar, descartar e reenviar cartas"),
+            ("view_history", "Pode ver o histórico de cobrança"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Carta {self.pk} ({self.get_status_display()})"
+
+    @transaction.atomic
+    def set_status(self, status: str, **fields: object) -> None:
+        """Change the state and keep the items' R5 guard in step, in one transaction."""
+        self.status = status
+        for name, value in fields.items():
+            setattr(self, name, value)
+        self.save(update_fields=["status", *fields])
+        self.items.update(blocks=status in BLOCKING_STATUSES)
+
+
+class NoticeItem(models.Model):
+    """One título of a notice, as it was when the notice was made (R10)."""
+
+    notice = models.ForeignKey(Notice, models.CASCADE, related_name="items")
+    receivable = models.ForeignKey(Receivable, models.PROTECT, related_name="notice_items")
+    delay_range = models.ForeignKey(DelayRange, models.PROTECT, verbose_name="faixa")
+    due_date = models.DateField("vencimento registrado")
+    effective_due_date = models.DateField("vencimento efetivo")
+    days_overdue = models.IntegerField("dias de atraso")
+    range_start = models.IntegerField("início da faixa")
+    range_end = models.IntegerField("fim da faixa")
+    balance = models.DecimalField("saldo", max_digits=14, decimal_places=2)
+    fine = models.DecimalField("multa", null=True, blank=True, max_digits=14, decimal_places=2)
+    interest = models.DecimalField("juros", null=True, blank=True, max_digits=14, decimal_places=2)
+    updated_amount = models.DecimalField(
+        "valor atualizado", null=True, blank=True, max_digits=14, decimal_places=2
+    )
+    # Mirrors "notice.status in BLOCKING_STATUSES" so the database can hold R5.
+    blocks = models.BooleanField(default=True)
+
+    class Meta:
+        verbose_name = "título da carta"
+        verbose_name_plural = "títulos da carta"
+        constraints = [
+            # R5 held by the database: one blocking notice per título, due date and range.
+            models.UniqueConstraint(
+                fields=["receivable", "due_date", "range_start"],
+                condition=Q(blocks=True),
+                name="one_blocking_notice_per_receivable_range",
+            ),
+        ]
+        indexes = [models.Index(fields=["receivable", "blocks"], name="item_by_receivable")]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.receivable_id}: {self.days_overdue} dias ({self.range_start}..{self.range_end})"
+        )

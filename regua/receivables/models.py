@@ -1,0 +1,171 @@
+import datetime
+from decimal import Decimal
+
+from django.db import models
+from django.db.models import F, Q
+
+# WinThor's collection codes that are never collected (DOMAIN: "never dunned").
+NEVER_DUNNED_CODES = ("DESD", "CRED", "DEVP", "DEVT", "BNF", "BNFT", "BNFR", "BNTR", "BNRP")
+
+
+class DoNotDun(models.Model):
+    """R4's "do not dun" mark, optionally until a date (a promise, an agreement, protest)."""
+
+    do_not_dun = models.BooleanField("não cobrar", default=False)
+    do_not_dun_until = models.DateField("não cobrar até", null=True, blank=True)
+    do_not_dun_reason = models.CharField("motivo", max_length=200, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def is_blocked_on(self, day: datetime.date) -> bool:
+        if not self.do_not_dun:
+            return False
+        return self.do_not_dun_until is None or day <= self.do_not_dun_until
+
+
+class Branch(models.Model):
+    """The company unit that issued a título: the creditor named on its notices (R9)."""
+
+    code = models.CharField("código", max_length=20, unique=True)
+    legal_name = models.CharField("razão social", max_length=200)
+    trade_name = models.CharField("nome fantasia", max_length=200, blank=True)
+    cnpj = models.CharField("CNPJ", max_length=18, blank=True)
+    address = models.CharField("endereço", max_length=200, blank=True)
+    district = models.CharField("bairro", max_length=100, blank=True)
+    city = models.CharField("cidade", max_length=100, blank=True)
+    state = models.CharField("UF", max_length=2, blank=True)
+    zip_code = models.CharField("CEP", max_length=9, blank=True)
+    phone = models.CharField("telefone", max_length=40, blank=True)
+    email = models.CharField("e-mail", max_length=254, blank=True)
+    pix_key = models.CharField("chave PIX", max_length=77, blank=True)
+    fine_percent = models.DecimalField(
+        "multa %", default=Decimal("2.00"), max_digits=7, decimal_places=4
+    )
+    monthly_interest_percent = models.DecimalField(
+        "juros ao mês %", default=Decimal("1.00"), max_digits=7, decimal_places=4
+    )
+
+    class Meta:
+        verbose_name = "filial"
+        verbose_name_plural = "filiais"
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} - {self.trade_name or self.legal_name}"
+
+
+class Customer(DoNotDun):
+    code = models.CharField("código", max_length=30, unique=True)
+    name = models.CharField("nome", max_length=200)
+    document = models.CharField("CPF/CNPJ", max_length=18, blank=True)
+    email = models.CharField("e-mail", max_length=254, blank=True)
+    billing_email = models.CharField(
+        "e-mails de cobrança", max_length=1000, blank=True, help_text="separados por ; ou ,"
+    )
+    phone = models.CharField("telefone", max_length=40, blank=True)
+    address = models.CharField("endereço", max_length=200, blank=True)
+    district = models.CharField("bairro", max_length=100, blank=True)
+    city = models.CharField("cidade", max_length=100, blank=True)
+    state = models.CharField("UF", max_length=2, blank=True)
+    zip_code = models.CharField("CEP", max_length=9, blank=True)
+    # R7: addresses a server refused for good (5xx "user unknown"), lower-cased;
+    # cleared when someone edits the customer's e-mails.
+    invalid_emails = models.JSONField("e-mails recusados", default=list, blank=True)
+    redacted_at = models.DateTimeField("dados pessoais removidos em", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "cliente"
+        verbose_name_plural = "clientes"
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} - {self.name}"
+
+
+class CollectionType(models.Model):
+    """How a título is collected (CODCOB); some codes are never dunned."""
+
+    code = models.CharField("código", max_length=20, unique=True)
+    description = models.CharField("descrição", max_length=200, blank=True)
+    dunnable = models.BooleanField("cobrável", default=True)
+    fine_percent = models.DecimalField(
+        "multa %", null=True, blank=True, max_digits=7, decimal_places=4
+    )
+    monthly_interest_percent = models.DecimalField(
+        "juros ao mês %", null=True, blank=True, max_digits=7, decimal_places=4
+    )
+
+    class Meta:
+        verbose_name = "tipo de cobrança"
+        verbose_name_plural = "tipos de cobrança"
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} - {self.description}" if self.description else self.code
+
+
+class ReceivableQuerySet(models.QuerySet["Receivable"]):
+    def open(self) -> "ReceivableQuerySet":
+        """R1: balance above zero, not cancelled, not settled by a snapshot."""
+        return self.filter(cancelled=False, settled=False, amount__gt=F("paid_amount"))
+
+
+class Receivable(DoNotDun):
+    """One installment a customer owes; key = branch + document + installment."""
+
+    branch = models.ForeignKey(Branch, models.PROTECT, verbose_name="filial")
+    document = models.CharField("duplicata", max_length=30)
+    installment = models.CharField("prestação", max_length=10)
+    customer = models.ForeignKey(Customer, models.PROTECT, verbose_name="cliente")
+    issue_date = models.DateField("emissão", null=True, blank=True)
+    due_date = models.DateField("vencimento")
+    amount = models.DecimalField("valor", max_digits=14, decimal_places=2)
+    paid_amount = models.DecimalField(
+        "valor pago", default=Decimal("0.00"), max_digits=14, decimal_places=2
+    )
+    paid_date = models.DateField("data do pagamento", null=True, blank=True)
+    collection = models.ForeignKey(
+        CollectionType, models.PROTECT, null=True, blank=True, verbose_name="cobrança"
+    )
+    digitable_line = models.CharField("linha digitável", max_length=60, blank=True)
+    barcode = models.CharField("código de barras", max_length=60, blank=True)
+    our_number = models.CharField("nosso número", max_length=30, blank=True)
+    cancelled = models.BooleanField("cancelado", default=False)
+    # Set when a snapshot import no longer lists the título: the ERP settled it.
+    settled = models.BooleanField("baixado pela carga completa", default=False)
+    settled_at = models.DateTimeField("baixado em", null=True, blank=True)
+    updated_at = models.DateTimeField("atualizado em", auto_now=True)
+
+    objects = ReceivableQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "título"
+        verbose_name_plural = "títulos"
+        ordering = ["due_date", "branch", "document", "installment"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["branch", "document", "installment"], name="receivable_natural_key"
+            ),
+        ]
+        indexes = [
+            # The selection of open títulos by due date (R1, R4) at a million rows.
+            models.Index(
+                fields=["due_date", "branch", "customer"],
+                condition=Q(cancelled=False, settled=False),
+                name="receivable_open_by_due",
+            ),
+            models.Index(fields=["customer", "due_date"], name="receivable_by_customer"),
+        ]
+        permissions = [("import_data", "Pode importar dados")]
+
+    def __str__(self) -> str:
+        return f"{self.branch.code}/{self.document}/{self.installment}"
+
+    @property
+    def balance(self) -> Decimal:
+        return max(self.amount - self.paid_amount, Decimal("0.00"))
+
+    @property
+    def is_open(self) -> bool:
+        return not self.cancelled and not self.settled and self.amount > self.paid_amount

@@ -1,0 +1,193 @@
+"""Settings read from the environment (12-factor).
+
+Every secret may also come from a file named by ``NAME_FILE`` (Docker/systemd
+credentials), so it never has to sit in the environment itself.
+"""
+
+import os
+import secrets
+from pathlib import Path
+
+import dj_database_url
+
+BASE_DIR = Path(__file__).resolve().parent
+
+
+def envstr(name: str, default: str | None = None) -> str | None:
+    """A value from ``NAME``, else from the file named by ``NAME_FILE``."""
+    value = os.environ.get(name)
+    if value is not None:
+        return value
+    path = os.environ.get(f"{name}_FILE")
+    if path:
+        return Path(path).read_text(encoding="utf-8").strip()
+    return default
+
+
+def envbool(name: str, default: str = "False") -> bool:
+    return (envstr(name, default) or "").strip().lower() in ("1", "true", "yes", "on", "sim", "s")
+
+
+def envint(name: str, default: int) -> int:
+    return int(envstr(name, str(default)) or default)
+
+
+DATA_DIR = Path(envstr("REGUA_DATA_DIR", "var") or "var").resolve()
+
+
+def _secret_key() -> str:
+    """SECRET_KEY from the environment, else generated once into the data folder."""
+    key = envstr("SECRET_KEY")
+    if key:
+        return key
+    path = DATA_DIR / "secret_key"
+    if not path.exists():
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_urlsafe(50))
+    return path.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
+DEBUG = envbool("DEBUG")
+ALLOWED_HOSTS = [
+    h.strip()
+    for h in (envstr("ALLOWED_HOSTS", "localhost,127.0.0.1") or "").split(",")
+    if h.strip()
+]
+CSRF_TRUSTED_ORIGINS = [
+    o.strip() for o in (envstr("CSRF_TRUSTED_ORIGINS", "") or "").split(",") if o.strip()
+]
+
+# Plain HTTP keeps working on an office network; REGUA_HTTPS=1 turns on the
+# cookie and transport protections for an install behind TLS.
+REGUA_HTTPS = envbool("REGUA_HTTPS")
+SESSION_COOKIE_SECURE = REGUA_HTTPS
+CSRF_COOKIE_SECURE = REGUA_HTTPS
+SECURE_SSL_REDIRECT = REGUA_HTTPS
+SECURE_HSTS_SECONDS = 31536000 if REGUA_HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = REGUA_HTTPS
+SECURE_HSTS_PRELOAD = REGUA_HTTPS
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if REGUA_HTTPS else None
+SESSION_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django_tasks",
+    "django_tasks_db",
+    "regua.audit",
+    "regua.receivables",
+    "regua.dunning",
+    "regua.letters",
+    "regua.delivery",
+    "regua.web",
+    "regua.api",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "regua.urls"
+WSGI_APPLICATION = "regua.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+            ],
+        },
+    },
+]
+
+
+def _databases() -> dict:
+    url = envstr("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'regua.sqlite3'}"
+    db = dj_database_url.parse(url, conn_max_age=envint("DB_CONN_MAX_AGE", 0))
+    if db["ENGINE"] == "django.db.backends.sqlite3":
+        # A web server and a worker share one file: WAL lets readers go on
+        # while one writes, IMMEDIATE takes the write lock at BEGIN (no
+        # deadlock on upgrade), and the timeout waits instead of failing.
+        Path(db["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+        db["OPTIONS"] = {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 30,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+        }
+        db["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
+    return {"default": db}
+
+
+DATABASES = _databases()
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+
+LANGUAGE_CODE = "pt-br"
+LANGUAGES = [("pt-br", "Português (Brasil)"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "America/Sao_Paulo"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = DATA_DIR / "static"
+MEDIA_ROOT = DATA_DIR / "media"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "/"
+
+TASKS = {
+    "default": {
+        "BACKEND": envstr("REGUA_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+
+# E-mail: in demo mode messages are captured in the database, never sent.
+REGUA_EMAIL_CAPTURE = envbool("REGUA_EMAIL_CAPTURE")
+REGUA_ENCRYPTION_KEY = envstr("REGUA_ENCRYPTION_KEY")
+REGUA_ENCRYPTION_KEY_PATH = DATA_DIR / "encryption.key"
+
+# R2: move a due date that falls on a non-business day to the next business day.
+REGUA_MOVE_DUE_DATES = envbool("REGUA_MOVE_DUE_DATES", "True")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "WARNING")},
+}
