@@ -126,6 +126,10 @@ TEMPLATES = [
 ]
 
 
+# Lets several test runs share a machine without sharing a test database.
+TEST_DB_SUFFIX = envstr("REGUA_TEST_DB_SUFFIX", "") or ""
+
+
 def _databases() -> dict:
     url = envstr("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'regua.sqlite3'}"
     db = dj_database_url.parse(url, conn_max_age=envint("DB_CONN_MAX_AGE", 0))
@@ -139,7 +143,10 @@ def _databases() -> dict:
             "timeout": 30,
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
         }
-        db["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
+        # A file, not memory: tests start `regua` processes against it.
+        db["TEST"] = {"NAME": str(DATA_DIR / f"test{TEST_DB_SUFFIX}.sqlite3")}
+    else:
+        db["TEST"] = {"NAME": f"test_regua{TEST_DB_SUFFIX}"}
     return {"default": db}
 
 
