@@ -10,7 +10,6 @@ install: .venv/.installed
 
 .venv/.installed: pyproject.toml uv.lock scripts/bootstrap.sh
 	./scripts/bootstrap.sh
-	$(eval UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv))
 	$(UV) sync --frozen --all-extras --python python3
 	touch $@
 
