@@ -1,6 +1,9 @@
 # Régua: `make demo` shows the product on demo data, `make test` runs every check.
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := .venv
+# Trust the system certificate store (company proxies add their own CA there).
+export UV_NATIVE_TLS := 1
+export UV_SYSTEM_CERTS := 1
 UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 PYTEST_ARGS ?=
 
