@@ -86,13 +86,18 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "regua.audit",
+    "regua.access",
     "regua.receivables",
     "regua.dunning",
     "regua.letters",
     "regua.delivery",
     "regua.web",
     "regua.api",
+    "regua.privacy",
 ]
+
+# Login throttling wraps the ordinary backend (regua.access).
+AUTHENTICATION_BACKENDS = ["regua.access.backends.ThrottledModelBackend"]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
