@@ -34,5 +34,11 @@ test: lint typecheck pytest
 slow: install
 	.venv/bin/pytest -m slow $(PYTEST_ARGS)
 
+bench: install
+	.venv/bin/python -m bench
+
+bench-quick: install
+	.venv/bin/python -m bench --quick
+
 clean:
 	rm -rf .venv .tools var
