@@ -1,3 +1,37 @@
-from django.urls import URLPattern, URLResolver
+from django.contrib.auth import views as auth_views
+from django.urls import URLPattern, URLResolver, include, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from regua.web.views import customers, dashboard, notices, users
+from regua.web.views.waiting import waiting
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", dashboard.dashboard, name="dashboard"),
+    path("entrar/", auth_views.LoginView.as_view(), name="login"),
+    path("sair/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("clientes/", customers.customer_list, name="customers"),
+    path("clientes/<int:pk>/", customers.customer_detail, name="customer"),
+    path("clientes/<int:pk>/<str:tab>/", customers.customer_tab, name="customer_tab"),
+    path("cartas/<int:pk>/", notices.notice_detail, name="notice"),
+    path("cartas/<int:pk>/pdf/", notices.notice_pdf, name="notice_pdf"),
+    path("usuarios/", users.user_list, name="users"),
+    path("usuarios/novo/", users.user_create, name="user_create"),
+    path("usuarios/<int:pk>/", users.user_edit, name="user_edit"),
+    path("emitir/", waiting("dunning.run_dunning", "Emitir", "run"), name="run_new"),
+    path("revisao/", waiting("dunning.review_notices", "Revisão", "review"), name="review"),
+    path("pendencias/", waiting("dunning.review_notices", "Pendências", "pending"), name="pending"),
+    path("faixas/", waiting("dunning.manage_ranges", "Faixas de atraso", "ranges"), name="ranges"),
+    path("feriados/", waiting("dunning.manage_holidays", "Feriados", "holidays"), name="holidays"),
+    path(
+        "agendamentos/",
+        waiting("delivery.manage_schedules", "Agendamentos", "schedules"),
+        name="schedules",
+    ),
+    path("modelos/", waiting("letters.manage_templates", "Modelos", "templates"), name="templates"),
+    path("importar/", waiting("receivables.import_data", "Importar", "import"), name="import"),
+    path(
+        "email/",
+        waiting("delivery.configure_email", "Configurar e-mail para envio", "email"),
+        name="email_settings",
+    ),
+]

@@ -1,0 +1,8 @@
+"""What the pages need to know about automatic runs, whatever delivery's schedule looks like."""
+
+import datetime
+
+
+def next_automatic_run() -> datetime.datetime | None:
+    """When the next scheduled run starts, or None when nothing is scheduled."""
+    return None

@@ -1,0 +1,46 @@
+"""Brazilian formats for money, dates and notice states in the pages."""
+
+import datetime
+from decimal import Decimal
+
+from django import template
+from django.utils import timezone
+
+register = template.Library()
+
+
+@register.filter
+def brl(value: Decimal | int | str | None) -> str:
+    """R$ 1.234,56 — computed on Decimal, never float."""
+    if value is None or value == "":
+        return ""
+    amount = Decimal(value).quantize(Decimal("0.01"))
+    sign = "-" if amount < 0 else ""
+    whole, cents = f"{abs(amount):.2f}".split(".")
+    groups: list[str] = []
+    while len(whole) > 3:
+        groups.insert(0, whole[-3:])
+        whole = whole[:-3]
+    groups.insert(0, whole)
+    return f"{sign}R$ {'.'.join(groups)},{cents}"
+
+
+@register.filter
+def dmy(value: datetime.date | datetime.datetime | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).strftime("%d/%m/%Y %H:%M")
+    return value.strftime("%d/%m/%Y")
+
+
+@register.filter
+def days_label(days: int | None) -> str:
+    """Days overdue in words: "vence em 3 dias", "vence hoje", "12 dias de atraso"."""
+    if days is None:
+        return ""
+    if days < 0:
+        return f"vence em {-days} dia{'s' if days < -1 else ''}"
+    if days == 0:
+        return "vence hoje"
+    return f"{days} dia{'s' if days > 1 else ''} de atraso"

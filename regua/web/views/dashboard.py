@@ -1,0 +1,31 @@
+"""Painel: where the money is and what needs a person's attention."""
+
+import datetime
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from regua.dunning.models import Notice, NoticeStatus
+from regua.web import aging
+from regua.web.permissions import requires
+from regua.web.schedules import next_automatic_run
+
+
+@requires(None)
+def dashboard(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    buckets = aging.open_balance_by_bucket(today)
+    since = timezone.now() - datetime.timedelta(days=30)
+    context = {
+        "nav": "dashboard",
+        "today": today,
+        "bars": aging.bars(buckets),
+        "total": sum(b.balance for b in buckets),
+        "sent_30_days": Notice.objects.filter(status=NoticeStatus.SENT, sent_at__gte=since).count(),
+        "failed": Notice.objects.filter(status=NoticeStatus.FAILED).count(),
+        "uncertain": Notice.objects.filter(status=NoticeStatus.UNCERTAIN).count(),
+        "held": Notice.objects.filter(status=NoticeStatus.HELD).count(),
+        "next_run": next_automatic_run(),
+    }
+    return render(request, "web/dashboard.html", context)
