@@ -1,3 +1,14 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from regua.api import schema, views
+
+app_name = "api"
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("v1/openapi.json", schema.openapi, name="openapi"),
+    path("v1/runs", views.runs, name="runs"),
+    path("v1/runs/<int:run_id>", views.run_detail, name="run"),
+    path("v1/notices", views.notices, name="notices"),
+    path("v1/notices/<int:notice_id>", views.notice_detail, name="notice"),
+    path("v1/history", views.history_view, name="history"),
+]

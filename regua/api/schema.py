@@ -1,0 +1,386 @@
+"""The OpenAPI 3.1 description of /api/v1, written by hand next to the views it describes.
+
+A test holds it and regua/api/urls.py in step: every route is described, and
+nothing is described that does not exist.
+"""
+
+from typing import Any
+
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.http import require_GET
+
+from regua.api.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+from regua.dunning.models import NoticeStatus
+
+SKIP_REASONS = [
+    "collection_not_dunnable",
+    "receivable_blocked",
+    "customer_blocked",
+    "already_sent",
+    "below_minimum",
+    "min_interval",
+]
+RECEIVABLE_COLUMNS = [
+    "branch",
+    "document",
+    "installment",
+    "customer",
+    "issue_date",
+    "due_date",
+    "amount",
+    "paid_amount",
+    "paid_date",
+    "collection",
+    "digitable_line",
+    "barcode",
+    "our_number",
+    "cancelled",
+    "blocked",
+    "blocked_until",
+    "blocked_reason",
+]
+PAYMENT_COLUMNS = ["branch", "document", "installment", "paid_amount", "paid_date"]
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _page_of(name: str) -> dict[str, Any]:
+    return {
+        "allOf": [
+            _ref("Page"),
+            {"type": "object", "properties": {"results": {"type": "array", "items": _ref(name)}}},
+        ]
+    }
+
+
+def _query(name: str, description: str, schema: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "description": description,
+        "schema": schema or {"type": "string"},
+    }
+
+
+def _path_id(name: str, description: str) -> dict[str, Any]:
+    return {
+        "name": name,
+        "in": "path",
+        "required": True,
+        "description": description,
+        "schema": {"type": "integer"},
+    }
+
+
+# The answers every authenticated endpoint may give besides its own.
+_COMMON = {
+    "401": {"$ref": "#/components/responses/Unauthorized"},
+    "403": {"$ref": "#/components/responses/Forbidden"},
+}
+_PAGING = [
+    {"$ref": "#/components/parameters/page"},
+    {"$ref": "#/components/parameters/page_size"},
+]
+
+
+def _money() -> dict[str, Any]:
+    return {"type": "string", "pattern": r"^-?\d+\.\d{2}$", "examples": ["123.45"]}
+
+
+def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"oneOf": [schema, {"type": "null"}]}
+
+
+def _range() -> dict[str, Any]:
+    return {
+        "type": "object",
+        "required": ["start", "end"],
+        "properties": {"start": {"type": "integer"}, "end": {"type": "integer"}},
+    }
+
+
+COMPONENTS: dict[str, Any] = {
+    "securitySchemes": {
+        "bearer": {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "Token criado com `regua tokens create --user NOME`; "
+            "cada chamada vale pelas permissões desse usuário.",
+        }
+    },
+    "parameters": {
+        "page": {
+            "name": "page",
+            "in": "query",
+            "required": False,
+            "description": "Página, a partir de 1; além da última, a lista vem vazia.",
+            "schema": {"type": "integer", "minimum": 1, "default": 1},
+        },
+        "page_size": {
+            "name": "page_size",
+            "in": "query",
+            "required": False,
+            "description": f"Itens por página (máximo {MAX_PAGE_SIZE}).",
+            "schema": {
+                "type": "integer",
+                "minimum": 1,
+                "maximum": MAX_PAGE_SIZE,
+                "default": DEFAULT_PAGE_SIZE,
+            },
+        },
+    },
+    "responses": {
+        "BadRequest": _json(_ref("Error"), "Requisição inválida (a mensagem diz o que e onde)."),
+        "Unauthorized": _json(
+            _ref("Error"), "Token ausente, inválido ou revogado, ou usuário inativo."
+        ),
+        "Forbidden": _json(_ref("PermissionError"), "O usuário do token não tem a permissão."),
+        "NotFound": _json(_ref("Error"), "Não encontrado."),
+        "TooLarge": _json(_ref("Error"), "Corpo da requisição grande demais."),
+    },
+    "schemas": {
+        "Error": {
+            "type": "object",
+            "required": ["error"],
+            "properties": {"error": {"type": "string", "description": "Mensagem em português."}},
+        },
+        "PermissionError": {
+            "type": "object",
+            "required": ["error", "permission"],
+            "properties": {
+                "error": {"type": "string"},
+                "permission": {
+                    "type": "string",
+                    "description": "A permissão que falta, app_label.codename.",
+                    "examples": ["dunning.view_history"],
+                },
+            },
+        },
+        "Page": {
+            "type": "object",
+            "required": ["count", "page", "page_size", "pages", "results"],
+            "properties": {
+                "count": {"type": "integer", "description": "Total de itens em todas as páginas."},
+                "page": {"type": "integer"},
+                "page_size": {"type": "integer"},
+                "pages": {"type": "integer"},
+                "results": {"type": "array"},
+            },
+        },
+        "Run": {
+            "type": "object",
+            "description": "Uma emissão: quem, quando, filtros e contagens. "
+            "Suas cartas: GET /api/v1/notices?run=ID.",
+            "required": ["id", "date", "created_at", "user", "filters", "group"],
+            "properties": {
+                "id": {"type": "integer"},
+                "date": {"type": "string", "format": "date"},
+                "created_at": {"type": "string", "format": "date-time"},
+                "finished_at": _nullable({"type": "string", "format": "date-time"}),
+                "user": {"type": "string"},
+                "filters": {"type": "object"},
+                "group": {"type": "string", "enum": ["customer", "receivable"]},
+                "candidates": {"type": "integer"},
+                "notices": {"type": "integer"},
+                "sent": {"type": "integer"},
+                "held": {"type": "integer"},
+                "skipped": {"type": "integer"},
+                "failed": {"type": "integer"},
+            },
+        },
+        "NoticeReceivable": {
+            "type": "object",
+            "required": [
+                "branch",
+                "document",
+                "installment",
+                "days_overdue",
+                "range",
+                "balance",
+            ],
+            "properties": {
+                "branch": {"type": "string"},
+                "document": {"type": "string"},
+                "installment": {"type": "string"},
+                "days_overdue": {"type": "integer"},
+                "range": _range(),
+                "balance": _money(),
+            },
+        },
+        "Notice": {
+            "type": "object",
+            "description": "Uma carta de cobrança, no formato de `regua run --json`.",
+            "required": [
+                "id",
+                "branch",
+                "customer",
+                "status",
+                "reason",
+                "range",
+                "template",
+                "generation",
+                "recipients",
+                "receivables",
+            ],
+            "properties": {
+                "id": _nullable({"type": "integer"}),
+                "branch": {"type": "string"},
+                "customer": {"type": "string"},
+                "status": {"type": "string", "enum": list(NoticeStatus.values)},
+                "reason": _nullable({"type": "string", "examples": ["no_email"]}),
+                "range": {
+                    "type": "object",
+                    "required": ["id", "start", "end"],
+                    "properties": {
+                        "id": {"type": "integer"},
+                        "start": {"type": "integer"},
+                        "end": {"type": "integer"},
+                    },
+                },
+                "template": {"type": "integer", "enum": [1, 2, 3]},
+                "generation": {"type": "string", "enum": ["email", "email_and_letter"]},
+                "recipients": {"type": "array", "items": {"type": "string"}},
+                "receivables": {"type": "array", "items": _ref("NoticeReceivable")},
+            },
+        },
+        "NoticeHistory": {
+            "description": "Uma carta como `regua history --json` a mostra.",
+            "allOf": [
+                _ref("Notice"),
+                {
+                    "type": "object",
+                    "required": ["created_at", "sent_at", "user"],
+                    "properties": {
+                        "created_at": {"type": "string", "format": "date-time"},
+                        "sent_at": _nullable({"type": "string", "format": "date-time"}),
+                        "user": {"type": "string"},
+                    },
+                },
+            ],
+        },
+    },
+}
+
+
+def _paths() -> dict[str, Any]:
+    return {
+        "/api/v1/openapi.json": {
+            "get": {
+                "operationId": "openapi",
+                "summary": "Este documento.",
+                "security": [],
+                "responses": {"200": _json({"type": "object"}, "O esquema OpenAPI 3.1.")},
+            }
+        },
+        "/api/v1/runs": {
+            "get": {
+                "operationId": "listRuns",
+                "summary": "Lista as emissões, da mais recente à mais antiga.",
+                "description": "Permissão: dunning.run_dunning.",
+                "parameters": _PAGING,
+                "responses": {
+                    "200": _json(_page_of("Run"), "Uma página de emissões."),
+                    "400": {"$ref": "#/components/responses/BadRequest"},
+                    **_COMMON,
+                },
+            },
+        },
+        "/api/v1/runs/{run_id}": {
+            "get": {
+                "operationId": "getRun",
+                "summary": "Uma emissão.",
+                "description": "Permissão: dunning.run_dunning.",
+                "parameters": [_path_id("run_id", "Id da emissão.")],
+                "responses": {
+                    "200": _json(_ref("Run"), "A emissão."),
+                    "404": {"$ref": "#/components/responses/NotFound"},
+                    **_COMMON,
+                },
+            }
+        },
+        "/api/v1/notices": {
+            "get": {
+                "operationId": "listNotices",
+                "summary": "Lista as cartas, da mais recente à mais antiga.",
+                "description": "Permissão: dunning.view_history.",
+                "parameters": [
+                    _query(
+                        "status",
+                        "Só as cartas nesta situação.",
+                        {"type": "string", "enum": list(NoticeStatus.values)},
+                    ),
+                    _query("customer", "Só as cartas deste cliente (código)."),
+                    _query("run", "Só as cartas desta emissão (id).", {"type": "integer"}),
+                    *_PAGING,
+                ],
+                "responses": {
+                    "200": _json(_page_of("NoticeHistory"), "Uma página de cartas."),
+                    "400": {"$ref": "#/components/responses/BadRequest"},
+                    **_COMMON,
+                },
+            }
+        },
+        "/api/v1/notices/{notice_id}": {
+            "get": {
+                "operationId": "getNotice",
+                "summary": "Uma carta.",
+                "description": "Permissão: dunning.view_history.",
+                "parameters": [_path_id("notice_id", "Id da carta.")],
+                "responses": {
+                    "200": _json(_ref("NoticeHistory"), "A carta."),
+                    "404": {"$ref": "#/components/responses/NotFound"},
+                    **_COMMON,
+                },
+            }
+        },
+        "/api/v1/history": {
+            "get": {
+                "operationId": "history",
+                "summary": "Hist. Cobrança de um cliente ou de um título, do mais recente ao mais antigo.",
+                "description": "Permissão: dunning.view_history. O mesmo que `regua history --json`.",
+                "parameters": [
+                    _query("customer", "Código do cliente."),
+                    _query(
+                        "receivable", "Título como FILIAL/DUPLICATA/PRESTAÇÃO, ex.: 1/123456/2."
+                    ),
+                    *_PAGING,
+                ],
+                "responses": {
+                    "200": _json(_page_of("NoticeHistory"), "Uma página do histórico."),
+                    "400": {"$ref": "#/components/responses/BadRequest"},
+                    **_COMMON,
+                },
+            }
+        },
+    }
+
+
+def document() -> dict[str, Any]:
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Régua API",
+            "version": "1",
+            "description": "Emissões, cartas, histórico de cobrança e carga de títulos e "
+            "pagamentos para integrações. Autenticação: Authorization: Bearer <token>. "
+            "Cada chamada exige a mesma permissão que a tela ou o comando correspondente; "
+            'erros vêm como {"error": "mensagem"}, em português.',
+        },
+        "servers": [{"url": "/"}],
+        "security": [{"bearer": []}],
+        "paths": _paths(),
+        "components": COMPONENTS,
+    }
+
+
+@require_GET
+def openapi(request: HttpRequest) -> JsonResponse:
+    """The schema is public: it tells how to call the API, not what is in it."""
+    return JsonResponse(document(), json_dumps_params={"ensure_ascii": False})

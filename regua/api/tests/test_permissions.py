@@ -1,0 +1,51 @@
+"""Every endpoint × a user without its permission (403 naming it) and with it (success)."""
+
+import pytest
+
+from regua.api.tests.base import bearer, make_token, make_user
+
+pytestmark = pytest.mark.django_db
+
+# (method, url, permission, success status); "{notice}" and "{run}" are filled in.
+ENDPOINTS = [
+    ("get", "/api/v1/runs", "dunning.run_dunning", 200),
+    ("get", "/api/v1/runs/{run}", "dunning.run_dunning", 200),
+    ("get", "/api/v1/notices", "dunning.view_history", 200),
+    ("get", "/api/v1/notices/{notice}", "dunning.view_history", 200),
+    ("get", "/api/v1/history", "dunning.view_history", 200),
+]
+EVERY_PERMISSION = sorted({perm for _, _, perm, _ in ENDPOINTS})
+
+
+def call(client, method, url, notices, secret):
+    url = url.format(notice=notices["sent"].id, run=notices["sent"].run_id)
+    return getattr(client, method)(url, **bearer(secret))
+
+
+@pytest.mark.parametrize(("method", "url", "perm", "ok"), ENDPOINTS)
+def test_a_user_without_the_permission_is_refused_naming_it(client, notices, method, url, perm, ok):
+    others = [p for p in EVERY_PERMISSION if p != perm]
+    secret = make_token(make_user("bia", *others, "audit.manage_users"))
+
+    response = call(client, method, url, notices, secret)
+
+    assert response.status_code == 403
+    assert response.json()["permission"] == perm
+    assert perm in response.json()["error"]
+    assert response.json()["error"].startswith("Permissão necessária: Pode ")
+
+
+@pytest.mark.parametrize(("method", "url", "perm", "ok"), ENDPOINTS)
+def test_a_user_with_the_permission_is_served(client, notices, method, url, perm, ok):
+    secret = make_token(make_user("ana", perm))
+
+    response = call(client, method, url, notices, secret)
+
+    assert response.status_code == ok, response.content
+
+
+def test_a_superuser_holds_every_permission(client, notices):
+    secret = make_token(make_user("root", is_superuser=True))
+
+    for method, url, _, ok in ENDPOINTS:
+        assert call(client, method, url, notices, secret).status_code == ok

@@ -1,0 +1,130 @@
+"""The JSON API, version 1: thin views over the engine, delivery and import code."""
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest, JsonResponse
+from django.utils import timezone
+
+from regua.api.decorators import ApiError, requires, route
+from regua.api.pagination import paginate
+from regua.dunning.history import notice_json
+from regua.dunning.models import DunningRun, Notice, NoticeStatus
+
+RUN_DUNNING = "dunning.run_dunning"
+VIEW_HISTORY = "dunning.view_history"
+IMPORT_DATA = "receivables.import_data"
+
+
+def _when(value: Any) -> str | None:
+    return None if value is None else timezone.localtime(value).isoformat(timespec="seconds")
+
+
+def run_json(run: DunningRun) -> dict[str, Any]:
+    """A run as the API lists it: who, when, the filters and the counts (its notices: /notices?run=)."""
+    return {
+        "id": run.pk,
+        "date": run.reference_date.isoformat(),
+        "created_at": _when(run.created_at),
+        "finished_at": _when(run.finished_at),
+        "user": run.user,
+        "filters": run.filters,
+        "group": run.group_by,
+        "candidates": run.candidates,
+        "notices": run.notices,
+        "sent": run.sent,
+        "held": run.held,
+        "skipped": run.skipped,
+        "failed": run.failed,
+    }
+
+
+def _notices() -> QuerySet[Notice]:
+    return (
+        Notice.objects.select_related("branch", "customer")
+        .prefetch_related("items__receivable__branch")
+        .order_by("-created_at", "-id")
+    )
+
+
+def _history_json(notice: Notice) -> dict[str, Any]:
+    return notice_json(notice, history=True)
+
+
+@requires(RUN_DUNNING)
+def list_runs(request: HttpRequest) -> JsonResponse:
+    return JsonResponse(
+        paginate(request, DunningRun.objects.order_by("-created_at", "-id"), run_json)
+    )
+
+
+@requires(RUN_DUNNING)
+def get_run(request: HttpRequest, run_id: int) -> JsonResponse:
+    run = DunningRun.objects.filter(pk=run_id).first()
+    if run is None:
+        raise ApiError(404, f"Emissão {run_id} não encontrada.")
+    return JsonResponse(run_json(run))
+
+
+@requires(VIEW_HISTORY)
+def list_notices(request: HttpRequest) -> JsonResponse:
+    notices = _notices()
+    status = request.GET.get("status")
+    if status:
+        if status not in NoticeStatus.values:
+            raise ApiError(
+                400,
+                f"Parâmetro status inválido: {status!r}; use um de {', '.join(NoticeStatus.values)}.",
+            )
+        notices = notices.filter(status=status)
+    customer = request.GET.get("customer")
+    if customer:
+        notices = notices.filter(customer__code=customer)
+    run = request.GET.get("run")
+    if run:
+        if not run.isdigit():
+            raise ApiError(400, f"Parâmetro run inválido: {run!r} não é o id de uma emissão.")
+        notices = notices.filter(run_id=int(run))
+    return JsonResponse(paginate(request, notices, _history_json))
+
+
+@requires(VIEW_HISTORY)
+def get_notice(request: HttpRequest, notice_id: int) -> JsonResponse:
+    notice = _notices().filter(pk=notice_id).first()
+    if notice is None:
+        raise ApiError(404, f"Carta {notice_id} não encontrada.")
+    return JsonResponse(_history_json(notice))
+
+
+@requires(VIEW_HISTORY)
+def history(request: HttpRequest) -> JsonResponse:
+    """Hist. Cobrança: every notice of a customer or a título, newest first (R10)."""
+    notices = _notices()
+    customer = request.GET.get("customer")
+    if customer:
+        notices = notices.filter(customer__code=customer)
+    receivable = request.GET.get("receivable")
+    if receivable:
+        parts = receivable.split("/")
+        if len(parts) < 3 or not all(parts):
+            raise ApiError(
+                400,
+                f"Parâmetro receivable inválido: {receivable!r}; use FILIAL/DUPLICATA/PRESTAÇÃO.",
+            )
+        # A document may itself hold a "/": the branch is the first part, the installment the last.
+        branch, document, installment = parts[0], "/".join(parts[1:-1]), parts[-1]
+        notices = notices.filter(
+            Q(
+                items__receivable__branch__code=branch,
+                items__receivable__document=document,
+                items__receivable__installment=installment,
+            )
+        ).distinct()
+    return JsonResponse(paginate(request, notices, _history_json))
+
+
+runs = route(GET=list_runs)
+run_detail = route(GET=get_run)
+notices = route(GET=list_notices)
+notice_detail = route(GET=get_notice)
+history_view = route(GET=history)
