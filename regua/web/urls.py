@@ -7,7 +7,7 @@ from regua.web.views.waiting import waiting
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", dashboard.dashboard, name="dashboard"),
     path("entrar/", auth_views.LoginView.as_view(), name="login"),
-    path("sair/", auth_views.LogoutView.as_view(), name="logout"),
+    path("sair/", auth_views.LogoutView.as_view(next_page="login"), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("clientes/", customers.customer_list, name="customers"),
     path("clientes/<int:pk>/", customers.customer_detail, name="customer"),

@@ -27,6 +27,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
     form = UserCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
+        user.groups.set(form.cleaned_data["groups"])
         log.record(
             acting_name(request),
             "user.create",
@@ -51,6 +52,7 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error("is_active", "Você não pode desativar o seu próprio usuário.")
         else:
             form.save()
+            user.groups.set(form.cleaned_data["groups"])
             changes: dict[str, object] = {}
             if _group_names(user) != before_groups:
                 changes["groups"] = [before_groups, _group_names(user)]

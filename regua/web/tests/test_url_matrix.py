@@ -1,0 +1,88 @@
+"""Every URL of the pages, for every role: 200, a redirect to the login, or 403 (R11)."""
+
+import pytest
+from django.urls import URLPattern, URLResolver, reverse
+
+from regua.web import urls as web_urls
+from regua.web.tests.conftest import make_user
+from regua.web.tests.world import make_world
+
+RANK = {"anonymous": 0, "user": 1, "operator": 2, "supervisor": 3, "administrator": 4}
+
+# name -> (method, kwargs from the world, who may use it). "public" pages answer
+# everybody; "public-redirect" ones answer everybody with a redirect.
+MATRIX = {
+    "login": ("GET", {}, "public"),
+    "logout": ("POST", {}, "public-redirect"),
+    "set_language": ("POST", {}, "public-redirect"),
+    "dashboard": ("GET", {}, "user"),
+    "customers": ("GET", {}, "operator"),
+    "customer": ("GET", {"pk": "customer"}, "operator"),
+    "customer_tab": ("GET", {"pk": "customer", "tab": "history"}, "operator"),
+    "notice": ("GET", {"pk": "notice"}, "operator"),
+    "notice_pdf": ("GET", {"pk": "notice"}, "operator"),
+    "users": ("GET", {}, "administrator"),
+    "user_create": ("GET", {}, "administrator"),
+    "user_edit": ("GET", {"pk": "user"}, "administrator"),
+    "run_new": ("GET", {}, "operator"),
+    "review": ("GET", {}, "supervisor"),
+    "pending": ("GET", {}, "supervisor"),
+    "ranges": ("GET", {}, "supervisor"),
+    "holidays": ("GET", {}, "supervisor"),
+    "schedules": ("GET", {}, "supervisor"),
+    "templates": ("GET", {}, "supervisor"),
+    "import": ("GET", {}, "supervisor"),
+    "email_settings": ("GET", {}, "administrator"),
+}
+
+
+def url_names(patterns, prefix=""):
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            yield from url_names(p.url_patterns)
+        elif isinstance(p, URLPattern) and p.name:
+            yield p.name
+
+
+def test_every_url_of_the_pages_has_an_entry_in_the_matrix():
+    names = set(url_names(web_urls.urlpatterns))
+    assert names - set(MATRIX) == set(), "add these URLs to the matrix"
+    assert set(MATRIX) - names == set()
+
+
+def expected(entry, role):
+    _, _, who = entry
+    if who == "public":
+        return 200
+    if who == "public-redirect":
+        return 302
+    if role == "anonymous":
+        return "login"
+    return 200 if RANK[role] >= RANK[who] else 403
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["anonymous", "user", "operator", "supervisor", "administrator"])
+def test_each_role_gets_what_its_permissions_allow(client, role):
+    admin = make_user("chefe", "administrator")
+    world = make_world(admin)
+    user = None if role == "anonymous" else make_user(f"u_{role}", None if role == "user" else role)
+    failures = []
+    for name, entry in MATRIX.items():
+        if user is not None:
+            client.force_login(user)  # again: the logout entry signs out
+        method, kwargs, _ = entry
+        args = {
+            k: (getattr(world, v).pk if v in ("customer", "notice", "user") else v)
+            for k, v in kwargs.items()
+        }
+        url = reverse(name, kwargs=args)
+        response = client.post(url) if method == "POST" else client.get(url)
+        want = expected(entry, role)
+        if want == "login":
+            ok = response.status_code == 302 and response["Location"].startswith(reverse("login"))
+        else:
+            ok = response.status_code == want
+        if not ok:
+            failures.append((name, want, response.status_code))
+    assert failures == []

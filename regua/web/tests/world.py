@@ -1,0 +1,47 @@
+"""A small world every page of the matrix can show: a customer with a sent notice."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.contrib.auth.models import User
+
+from regua.dunning.models import Notice
+from regua.dunning.tests.builders import make_notice
+from regua.receivables.models import Customer
+from regua.test import make_branch, make_collection, make_customer, make_range, make_receivable
+
+
+@dataclass
+class World:
+    customer: Customer
+    notice: Notice
+    user: User
+
+
+def make_world(user: User) -> World:
+    branch = make_branch("1")
+    customer = make_customer(
+        "2001", name="MERCADO BOA VISTA LTDA", billing_email="financeiro@boavista.com.br"
+    )
+    boleto = make_collection("BK")
+    receivable = make_receivable(
+        branch,
+        customer,
+        datetime.date(2026, 11, 10),
+        "350.00",
+        document="123456",
+        collection=boleto,
+    )
+    delay_range = make_range(1, 30)
+    notice = make_notice(
+        delay_range,
+        [receivable],
+        status="sent",
+        recipients=["financeiro@boavista.com.br"],
+        subject="Aviso de título em aberto",
+        body_text="Prezado cliente, consta em aberto o título 123456.",
+        body_html="<p>Prezado cliente, consta em aberto o título <b>123456</b>.</p>",
+        smtp_response="250 2.0.0 Ok: queued as 4F1A2",
+        pdf=b"%PDF-1.4 fake",
+    )
+    return World(customer=customer, notice=notice, user=user)
