@@ -1,6 +1,6 @@
 from decimal import Decimal
 
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 
 from regua.letters.models import LetterTemplate
@@ -72,6 +72,20 @@ class DelayRange(models.Model):
 
     def __str__(self) -> str:
         return self.name or f"{self.start_day} a {self.end_day} dias"
+
+    def describe(self) -> str:
+        """How messages name this range: its name (if any), days and id."""
+        days = f"{self.start_day} a {self.end_day} dias"
+        label = f"“{self.name}” ({days}" if self.name else f"({days}"
+        return f"{label}, id {self.pk})" if self.pk else f"{label})"
+
+    def clean(self) -> None:
+        # Forms and the admin get the same no-overlap rule as the CLI and the API (R3).
+        from regua.dunning.ranges import check_overlap
+
+        super().clean()
+        if self.start_day is not None and self.end_day is not None and self.active:
+            check_overlap(self.start_day, self.end_day, exclude=self.pk)
 
 
 class DunningRun(models.Model):
@@ -207,3 +221,123 @@ class NoticeItem(models.Model):
         return (
             f"{self.receivable_id}: {self.days_overdue} dias ({self.range_start}..{self.range_end})"
         )
+
+
+class Holiday(models.Model):
+    """A non-business day the company registers (R2): national when state and city are blank,
+    else for the branches of that state (and city)."""
+
+    date = models.DateField("data")
+    state = models.CharField("UF", max_length=2, blank=True)
+    city = models.CharField("cidade", max_length=100, blank=True)
+    name = models.CharField("nome", max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "feriado"
+        verbose_name_plural = "feriados"
+        ordering = ["date", "state", "city"]
+        constraints = [
+            models.UniqueConstraint(fields=["date", "state", "city"], name="one_holiday_per_place"),
+            models.CheckConstraint(
+                condition=Q(city="") | ~Q(state=""), name="holiday_city_needs_state"
+            ),
+        ]
+        permissions = [("manage_holidays", "Pode gerenciar feriados")]
+
+    def __str__(self) -> str:
+        where = "/".join(part for part in (self.city, self.state) if part) or "nacional"
+        return f"{self.date:%d/%m/%Y} {self.name} ({where})".replace("  ", " ")
+
+
+class CalendarYear(models.Model):
+    """Marks that the non-business days of one place and year are in CalendarDay.
+
+    A place is a branch's (state, city) exactly as written on the branch, so the
+    selection can join on it; rows are rebuilt when holidays change.
+    """
+
+    state = models.CharField(max_length=2, blank=True)
+    city = models.CharField(max_length=100, blank=True)
+    year = models.PositiveSmallIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["state", "city", "year"], name="one_calendar_per_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.city}/{self.state}"
+
+
+class CalendarDay(models.Model):
+    """A non-business day of one place and the business day a due date on it moves to (R2).
+
+    Business days have no row: their effective due date is the date itself.
+    """
+
+    state = models.CharField(max_length=2, blank=True)
+    city = models.CharField(max_length=100, blank=True)
+    date = models.DateField()
+    next_business_day = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["state", "city", "date"], name="one_calendar_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date} -> {self.next_business_day} ({self.city}/{self.state})"
+
+
+class DunningSettings(models.Model):
+    """Per-installation switches kept in the database (one row); empty means "use settings"."""
+
+    move_due_dates = models.BooleanField(
+        "prorrogar vencimentos em dias não úteis",
+        null=True,
+        blank=True,
+        help_text="vazio: o padrão da instalação (REGUA_MOVE_DUE_DATES)",
+    )
+    min_interval_days = models.PositiveIntegerField(
+        "intervalo mínimo entre cartas ao cliente (dias)",
+        null=True,
+        blank=True,
+        help_text="vazio ou 0: sem intervalo mínimo",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "configuração da cobrança"
+        verbose_name_plural = "configurações da cobrança"
+
+    def __str__(self) -> str:
+        return "Configuração da cobrança"
+
+
+class DunningLock(models.Model):
+    """Rows that writers lock (SELECT ... FOR UPDATE) so that runs, and range edits,
+    happen one at a time across processes (R3, R5)."""
+
+    name = models.CharField(max_length=40, primary_key=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+    @classmethod
+    def acquire(cls, name: str) -> None:
+        """Hold the lock ``name`` until the current transaction ends.
+
+        On PostgreSQL the row lock makes the other writers wait; SQLite's
+        IMMEDIATE transactions already let one writer in at a time.
+        """
+        if not transaction.get_connection().in_atomic_block:
+            raise RuntimeError("DunningLock.acquire needs a transaction")
+        if list(cls.objects.select_for_update().filter(name=name).values_list("name", flat=True)):
+            return
+        try:
+            with transaction.atomic():
+                cls.objects.create(name=name)
+        except IntegrityError:
+            pass  # another process created it meanwhile
+        list(cls.objects.select_for_update().filter(name=name).values_list("name", flat=True))

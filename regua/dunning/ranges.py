@@ -1,0 +1,156 @@
+"""Delay ranges (R3): active ranges may leave gaps but never overlap.
+
+Every path that saves a range (pages, API, command line, admin through
+``DelayRange.clean``) goes through ``save_range``, so the rule and its message
+live here once.
+"""
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from regua.audit import log
+from regua.dunning.models import DelayRange, DunningLock, GenerationType, Notice, NoticeItem
+from regua.letters.models import LetterTemplate
+
+FIELDS = ["name", "start_day", "end_day", "template", "generation", "min_balance", "active"]
+
+
+class RangeOverlap(ValidationError):
+    """An active range would share days with another active range."""
+
+    def __init__(self, start_day: int, end_day: int, other: DelayRange) -> None:
+        self.other = other
+        super().__init__(
+            f"A faixa de {start_day} a {end_day} dias se sobrepõe à faixa {other.describe()}: "
+            "faixas ativas não podem ter dias em comum.",
+            code="range_overlap",
+        )
+
+
+def check_overlap(start_day: int, end_day: int, *, exclude: int | None = None) -> None:
+    """Raise RangeOverlap naming the first active range sharing a day with start..end."""
+    others = DelayRange.objects.filter(active=True, start_day__lte=end_day, end_day__gte=start_day)
+    if exclude is not None:
+        others = others.exclude(pk=exclude)
+    other = others.order_by("start_day", "pk").first()
+    if other is not None:
+        raise RangeOverlap(start_day, end_day, other)
+
+
+def _template(template: int | LetterTemplate) -> LetterTemplate:
+    if isinstance(template, LetterTemplate):
+        return template
+    found = LetterTemplate.objects.filter(number=template).first()
+    if found is None:
+        numbers = ", ".join(str(n) for n in LetterTemplate.objects.values_list("number", flat=True))
+        raise ValidationError(f"O modelo {template} não existe (modelos disponíveis: {numbers}).")
+    return found
+
+
+def _money(value: Decimal | str | int) -> Decimal:
+    try:
+        amount = Decimal(str(value).replace(",", ".")) if isinstance(value, str) else Decimal(value)
+    except InvalidOperation:
+        raise ValidationError(f"Saldo mínimo inválido: {value!r}.") from None
+    if not amount.is_finite() or amount < 0:
+        raise ValidationError(f"O saldo mínimo não pode ser negativo nem inválido: {value}.")
+    return amount.quantize(Decimal("0.01"))
+
+
+def save_range(
+    *,
+    user: str,
+    start_day: int,
+    end_day: int,
+    template: int | LetterTemplate,
+    generation: str = GenerationType.EMAIL,
+    name: str = "",
+    min_balance: Decimal | str | int = Decimal("0.00"),
+    active: bool = True,
+    instance: DelayRange | None = None,
+) -> DelayRange:
+    """Create a range, or change ``instance``; refuse what breaks R3. Audited."""
+    if start_day > end_day:
+        raise ValidationError(
+            f"O início da faixa ({start_day}) deve ser menor ou igual ao fim ({end_day})."
+        )
+    if generation not in GenerationType.values:
+        raise ValidationError(
+            f"Tipo de geração inválido: {generation!r} (use email ou email_and_letter)."
+        )
+    values: dict[str, Any] = {
+        "name": name.strip(),
+        "start_day": start_day,
+        "end_day": end_day,
+        "template": _template(template),
+        "generation": generation,
+        "min_balance": _money(min_balance),
+        "active": active,
+    }
+    with transaction.atomic():
+        # One range edit at a time, so two overlapping ranges cannot both pass the check.
+        DunningLock.acquire("ranges")
+        before = None
+        if instance is not None and instance.pk is not None:
+            before = DelayRange.objects.select_for_update().get(pk=instance.pk)
+        if active:
+            check_overlap(start_day, end_day, exclude=before.pk if before else None)
+        delay_range = instance or DelayRange()
+        for field, value in values.items():
+            setattr(delay_range, field, value)
+        delay_range.save()
+        changes = log.diff(before, delay_range, FIELDS)
+        log.record(
+            user,
+            "range.change" if before else "range.add",
+            delay_range,
+            f"Faixa de atraso {'alterada' if before else 'criada'}: {delay_range.describe()}",
+            changes,
+        )
+    return delay_range
+
+
+def has_history(delay_range: DelayRange) -> bool:
+    return (
+        Notice.objects.filter(delay_range=delay_range).exists()
+        or NoticeItem.objects.filter(delay_range=delay_range).exists()
+    )
+
+
+def remove_range(delay_range: DelayRange, user: str) -> str:
+    """Delete a range, or deactivate it when notices used it (R3). Returns what was done:
+    "deleted" or "deactivated"."""
+    with transaction.atomic():
+        DunningLock.acquire("ranges")
+        description = delay_range.describe()
+        if has_history(delay_range):
+            delay_range.active = False
+            delay_range.save(update_fields=["active", "updated_at"])
+            log.record(
+                user,
+                "range.deactivate",
+                delay_range,
+                f"Faixa de atraso desativada (tem histórico): {description}",
+                {"active": ["True", "False"]},
+            )
+            return "deactivated"
+        log.record(user, "range.delete", delay_range, f"Faixa de atraso excluída: {description}")
+        delay_range.delete()
+        return "deleted"
+
+
+def range_json(delay_range: DelayRange) -> dict[str, Any]:
+    """The shape of `regua ranges list --json`."""
+    return {
+        "id": delay_range.pk,
+        "name": delay_range.name,
+        "start": delay_range.start_day,
+        "end": delay_range.end_day,
+        "template": delay_range.template.number,
+        "generation": delay_range.generation,
+        "min_balance": str(delay_range.min_balance.quantize(Decimal("0.01"))),
+        "active": delay_range.active,
+    }

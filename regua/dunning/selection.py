@@ -1,0 +1,392 @@
+"""Which títulos a run duns (R1–R5), found by the database in one query.
+
+The query reads the open títulos (R1) matching the run's filters whose
+effective due date (R2) puts them in an active range (R3), and gives each one
+its range and the first reason, in R4's order, that keeps it out:
+
+    collection_not_dunnable, receivable_blocked, customer_blocked,
+    already_sent, below_minimum, min_interval
+
+Nothing loops over títulos in Python: ranges become windows of due dates (one
+per range and calendar place, see ``calendar.due_date_window``) that the
+due-date index serves, R5 is an EXISTS on the blocking history items, the
+minimum balance a window sum over the notice's group, and only the output
+(candidates and skips) is read into Python.
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
+from functools import reduce
+from operator import or_
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db.models import (
+    BigIntegerField,
+    Case,
+    CharField,
+    Exists,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Cast, Coalesce, Round
+
+from regua.dunning import calendar
+from regua.dunning.models import (
+    BLOCKING_STATUSES,
+    CalendarDay,
+    DelayRange,
+    DunningSettings,
+    GroupBy,
+    Notice,
+    NoticeItem,
+)
+from regua.receivables.models import Branch, CollectionType, Customer, Receivable
+
+# R4's order: a título in a range that is not a candidate gets the first that applies.
+REASONS = (
+    "collection_not_dunnable",
+    "receivable_blocked",
+    "customer_blocked",
+    "already_sent",
+    "below_minimum",
+    "min_interval",
+)
+
+REASON_LABELS = {
+    "collection_not_dunnable": "cobrança não cobrável",
+    "receivable_blocked": "título marcado para não cobrar",
+    "customer_blocked": "cliente marcado para não cobrar",
+    "already_sent": "já enviada nesta faixa ou em faixa superior",
+    "below_minimum": "abaixo do saldo mínimo da faixa",
+    "min_interval": "dentro do intervalo mínimo entre cartas",
+    "no_email": "cliente sem e-mail válido",
+    "paid": "títulos pagos",
+}
+
+
+class SelectionError(ValidationError):
+    """The run's filters or configuration cannot be used (exit status 2 on the command line)."""
+
+
+@dataclass(frozen=True)
+class Filters:
+    """A run's filters (R4). Codes are the ERP's: branch, customer, collection (CODCOB)."""
+
+    due_from: datetime.date | None = None
+    due_to: datetime.date | None = None
+    issued_from: datetime.date | None = None
+    issued_to: datetime.date | None = None
+    collections: tuple[str, ...] = ()
+    customers: tuple[str, ...] = ()
+    branch: str | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        """The filters as stored on the run: only those given, dates as YYYY-MM-DD."""
+        data: dict[str, Any] = {}
+        for name, value in asdict(self).items():
+            if value in (None, (), []):
+                continue
+            if isinstance(value, datetime.date):
+                value = value.isoformat()
+            elif isinstance(value, tuple):
+                value = list(value)
+            data[name] = value
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> "Filters":
+        values: dict[str, Any] = {}
+        for name in ("due_from", "due_to", "issued_from", "issued_to"):
+            if data.get(name):
+                values[name] = datetime.date.fromisoformat(data[name])
+        for name in ("collections", "customers"):
+            values[name] = tuple(data.get(name) or ())
+        values["branch"] = data.get("branch") or None
+        return cls(**values)
+
+    def validate(self) -> None:
+        """Refuse reversed periods and codes that do not exist, naming them."""
+        for label, start, end in (
+            ("vencimento", self.due_from, self.due_to),
+            ("emissão", self.issued_from, self.issued_to),
+        ):
+            if start and end and start > end:
+                raise SelectionError(
+                    f"Período de {label} invertido: {start:%d/%m/%Y} é depois de {end:%d/%m/%Y}."
+                )
+        if self.branch and not Branch.objects.filter(code=self.branch).exists():
+            raise SelectionError(f"Filial {self.branch!r} não encontrada.")
+        for label, model, codes in (
+            ("Cliente(s)", Customer, self.customers),
+            ("Cobrança(s)", CollectionType, self.collections),
+        ):
+            if codes:
+                known = set(
+                    model._default_manager.filter(code__in=codes).values_list("code", flat=True)
+                )
+                missing = [code for code in codes if code not in known]
+                if missing:
+                    raise SelectionError(f"{label} não encontrado(s): {', '.join(missing)}.")
+
+    def q(self) -> Q:
+        q = Q()
+        if self.due_from:
+            q &= Q(due_date__gte=self.due_from)
+        if self.due_to:
+            q &= Q(due_date__lte=self.due_to)
+        if self.issued_from:
+            q &= Q(issue_date__gte=self.issued_from)
+        if self.issued_to:
+            q &= Q(issue_date__lte=self.issued_to)
+        if self.collections:
+            q &= Q(collection__code__in=self.collections)
+        if self.customers:
+            q &= Q(customer__code__in=self.customers)
+        if self.branch:
+            q &= Q(branch__code=self.branch)
+        return q
+
+
+@dataclass
+class Line:
+    """One título in a range: a candidate (reason None) or a skip with its first reason."""
+
+    receivable_id: int
+    branch_id: int
+    branch: str
+    customer_id: int
+    customer: str
+    document: str
+    installment: str
+    due_date: datetime.date
+    effective_due_date: datetime.date
+    days_overdue: int
+    delay_range: DelayRange
+    balance: Decimal
+    reason: str | None
+
+
+@dataclass
+class Selection:
+    reference_date: datetime.date
+    group_by: str
+    filters: Filters
+    candidates: list[Line] = field(default_factory=list)
+    skipped: list[Line] = field(default_factory=list)
+
+
+def min_interval_days() -> int:
+    """Days without a new notice to a customer after one (0: off, the default)."""
+    row = DunningSettings.objects.order_by("pk").first()
+    if row is not None and row.min_interval_days is not None:
+        return row.min_interval_days
+    return int(getattr(settings, "REGUA_MIN_INTERVAL_DAYS", 0) or 0)
+
+
+def _cents(expression: Any) -> Cast:
+    # Sums in whole cents: exact on SQLite too, where decimals are stored as floats.
+    return Cast(Round(expression * 100), BigIntegerField())
+
+
+def _range_windows(
+    reference_date: datetime.date, ranges: list[DelayRange], filters: Filters
+) -> list[tuple[Q, DelayRange]]:
+    """For each range, the due dates (per calendar place) whose títulos are in it today."""
+    branches = Branch.objects.all()
+    if filters.branch:
+        branches = branches.filter(code=filters.branch)
+    places: dict[calendar.Place, list[int]] = defaultdict(list)
+    for pk, state, city in branches.values_list("pk", "state", "city"):
+        places[(state, city)].append(pk)
+    if not places:
+        return []
+    move = calendar.move_due_dates_enabled()
+    first = reference_date - datetime.timedelta(days=max(r.end_day for r in ranges))
+    last = reference_date - datetime.timedelta(days=min(r.start_day for r in ranges))
+    closed = (
+        calendar.stored_closed_days(
+            places, first - datetime.timedelta(days=calendar.MAX_CLOSED_RUN), last
+        )
+        if move
+        else {}
+    )
+    total_branches = sum(len(ids) for ids in places.values())
+    windows: list[tuple[Q, DelayRange]] = []
+    for delay_range in ranges:
+        lo = reference_date - datetime.timedelta(days=delay_range.end_day)
+        hi = reference_date - datetime.timedelta(days=delay_range.start_day)
+        # Places with the same window share one condition.
+        by_window: dict[tuple[datetime.date, datetime.date], list[int]] = defaultdict(list)
+        for place, branch_ids in places.items():
+            window = calendar.window_from_closed(closed[place], lo, hi) if move else (lo, hi)
+            if window is not None:
+                by_window[window].extend(branch_ids)
+        for window, branch_ids in by_window.items():
+            condition = Q(due_date__gte=window[0], due_date__lte=window[1])
+            if len(branch_ids) < total_branches:
+                condition &= Q(branch_id__in=sorted(branch_ids))
+            windows.append((condition, delay_range))
+    return windows
+
+
+def select(
+    reference_date: datetime.date,
+    filters: Filters | None = None,
+    group_by: str = GroupBy.CUSTOMER,
+    *,
+    min_interval: int | None = None,
+) -> Selection:
+    """Candidates and skips of a run at ``reference_date`` (see the module's docstring)."""
+    filters = filters or Filters()
+    if group_by not in GroupBy.values:
+        raise SelectionError(f"Agrupamento inválido: {group_by!r} (use customer ou receivable).")
+    filters.validate()
+    ranges = list(
+        DelayRange.objects.filter(active=True).select_related("template").order_by("start_day")
+    )
+    if not ranges:
+        raise SelectionError(
+            "Nenhuma faixa de atraso ativa: cadastre uma com `regua ranges add` antes de emitir."
+        )
+    selection = Selection(reference_date, group_by, filters)
+    windows = _range_windows(reference_date, ranges, filters)
+    if not windows:
+        return selection
+    by_id = {r.pk: r for r in ranges}
+    min_interval = min_interval_days() if min_interval is None else min_interval
+
+    in_range = reduce(or_, (condition for condition, _ in windows))
+    range_id = Case(
+        *(When(condition, then=Value(r.pk)) for condition, r in windows),
+        output_field=BigIntegerField(),
+    )
+    range_start = Case(
+        *(When(range_id=r.pk, then=Value(r.start_day)) for r in ranges),
+        output_field=IntegerField(),
+    )
+    if calendar.move_due_dates_enabled():
+        moved = CalendarDay.objects.filter(
+            state=OuterRef("branch__state"),
+            city=OuterRef("branch__city"),
+            date=OuterRef("due_date"),
+        ).values("next_business_day")[:1]
+        effective_due: Any = Coalesce(Subquery(moved), F("due_date"))
+    else:
+        effective_due = F("due_date")
+
+    blocked_until = Q(do_not_dun_until__isnull=True) | Q(do_not_dun_until__gte=reference_date)
+    customer_blocked_until = Q(customer__do_not_dun_until__isnull=True) | Q(
+        customer__do_not_dun_until__gte=reference_date
+    )
+    # R5: a blocking notice for this due date in this range or a higher one
+    # (compared by the start day recorded when it was made).
+    already_sent = Exists(
+        NoticeItem.objects.filter(
+            receivable=OuterRef("pk"),
+            blocks=True,
+            due_date=OuterRef("due_date"),
+            range_start__gte=OuterRef("range_start"),
+        )
+    )
+    early_reason = Case(
+        When(
+            Q(collection__isnull=False, collection__dunnable=False),
+            then=Value("collection_not_dunnable"),
+        ),
+        When(Q(do_not_dun=True) & blocked_until, then=Value("receivable_blocked")),
+        When(Q(customer__do_not_dun=True) & customer_blocked_until, then=Value("customer_blocked")),
+        When(already_sent, then=Value("already_sent")),
+        default=None,
+        output_field=CharField(),
+    )
+    group = [F("pk")] if group_by == GroupBy.RECEIVABLE else [F("branch_id"), F("customer_id")]
+    # The notice's total and its range (the highest among its títulos), over the
+    # títulos that passed the earlier checks.
+    group_cents = Window(
+        Sum(Case(When(early_reason__isnull=True, then=F("balance_cents")), default=Value(0))),
+        partition_by=group,
+    )
+    group_top = Window(
+        Max(Case(When(early_reason__isnull=True, then=F("range_start")), default=None)),
+        partition_by=group,
+    )
+
+    queryset = (
+        Receivable.objects.open()
+        .filter(filters.q())
+        .filter(in_range)
+        .annotate(
+            range_id=range_id,
+            range_start=range_start,
+            balance_cents=_cents(F("amount") - F("paid_amount")),
+            effective_due=effective_due,
+            early_reason=early_reason,
+        )
+        .annotate(group_cents=group_cents, group_top=group_top)
+    )
+    if min_interval > 0:
+        recent = Notice.objects.filter(
+            customer=OuterRef("customer_id"),
+            status__in=BLOCKING_STATUSES,
+            reference_date__gt=reference_date - datetime.timedelta(days=min_interval),
+        )
+        queryset = queryset.annotate(recent_notice=Exists(recent))
+    else:
+        queryset = queryset.annotate(recent_notice=Value(False))
+    rows = queryset.order_by(
+        "branch__code", "customer__code", "due_date", "document", "installment"
+    ).values_list(
+        "pk",
+        "branch_id",
+        "branch__code",
+        "customer_id",
+        "customer__code",
+        "document",
+        "installment",
+        "due_date",
+        "effective_due",
+        "range_id",
+        "balance_cents",
+        "early_reason",
+        "group_cents",
+        "group_top",
+        "recent_notice",
+    )
+    min_cents = {r.start_day: int(r.min_balance * 100) for r in ranges}
+    for row in rows.iterator(chunk_size=2000):
+        (pk, branch_id, branch, customer_id, customer, document, installment, due, effective,
+         rid, value, reason, cents, top, has_recent) = row  # fmt: skip
+        if reason is None:
+            if top is not None and (cents or 0) < min_cents[top]:
+                reason = "below_minimum"
+            elif has_recent:
+                reason = "min_interval"
+        line = Line(
+            receivable_id=pk,
+            branch_id=branch_id,
+            branch=branch,
+            customer_id=customer_id,
+            customer=customer,
+            document=document,
+            installment=installment,
+            due_date=due,
+            effective_due_date=effective,
+            days_overdue=(reference_date - effective).days,
+            delay_range=by_id[rid],
+            balance=(Decimal(value) / 100).quantize(Decimal("0.01")),
+            reason=reason,
+        )
+        (selection.skipped if reason else selection.candidates).append(line)
+    return selection
