@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import URLPattern, URLResolver, include, path
 
-from regua.web.views import customers, dashboard, notices, users
+from regua.web.views import customers, dashboard, holidays, notices, ranges, users
 from regua.web.views.waiting import waiting
 
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -20,8 +20,12 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("emitir/", waiting("dunning.run_dunning", "Emitir", "run"), name="run_new"),
     path("revisao/", waiting("dunning.review_notices", "Revisão", "review"), name="review"),
     path("pendencias/", waiting("dunning.review_notices", "Pendências", "pending"), name="pending"),
-    path("faixas/", waiting("dunning.manage_ranges", "Faixas de atraso", "ranges"), name="ranges"),
-    path("feriados/", waiting("dunning.manage_holidays", "Feriados", "holidays"), name="holidays"),
+    path("faixas/", ranges.range_list, name="ranges"),
+    path("faixas/nova/", ranges.range_edit, name="range_add"),
+    path("faixas/<int:pk>/", ranges.range_edit, name="range_edit"),
+    path("faixas/<int:pk>/remover/", ranges.range_remove, name="range_remove"),
+    path("feriados/", holidays.holiday_list, name="holidays"),
+    path("feriados/<int:pk>/remover/", holidays.holiday_remove, name="holiday_remove"),
     path(
         "agendamentos/",
         waiting("delivery.manage_schedules", "Agendamentos", "schedules"),

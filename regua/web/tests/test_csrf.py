@@ -32,10 +32,7 @@ def post_targets_of_every_page(client, world):
     for name, (method, kwargs, _) in MATRIX.items():
         if method != "GET":
             continue
-        args = {
-            k: (getattr(world, v).pk if v in ("customer", "notice", "user") else v)
-            for k, v in kwargs.items()
-        }
+        args = {k: world.arg(v) for k, v in kwargs.items()}
         url = reverse(name, kwargs=args)
         response = client.get(url)
         if response.get("Content-Type", "").startswith("text/html"):

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import User
 
-from regua.dunning.models import Notice
+from regua.dunning.models import DelayRange, Holiday, Notice
 from regua.dunning.tests.builders import make_notice
 from regua.receivables.models import Customer
 from regua.test import make_branch, make_collection, make_customer, make_range, make_receivable
@@ -16,6 +16,14 @@ class World:
     customer: Customer
     notice: Notice
     user: User
+    delay_range: DelayRange
+    spare_range: DelayRange
+    holiday: Holiday
+
+    def arg(self, name: str) -> object:
+        """A URL argument: the pk of a world object by its name, else the name itself."""
+        found = getattr(self, name, None)
+        return found.pk if found is not None else name
 
 
 def make_world(user: User) -> World:
@@ -44,4 +52,15 @@ def make_world(user: User) -> World:
         smtp_response="250 2.0.0 Ok: queued as 4F1A2",
         pdf=b"%PDF-1.4 fake",
     )
-    return World(customer=customer, notice=notice, user=user)
+    spare_range = make_range(200, 300, template=2)
+    holiday = Holiday.objects.create(
+        date=datetime.date(2026, 7, 9), state="SP", name="Revolução Constitucionalista"
+    )
+    return World(
+        customer=customer,
+        notice=notice,
+        user=user,
+        delay_range=delay_range,
+        spare_range=spare_range,
+        holiday=holiday,
+    )
