@@ -1,13 +1,25 @@
 """Forms of the pages; the rules they enforce live in the engine's functions."""
 
 from decimal import Decimal
+from typing import Any
 
 from django import forms
 from django.contrib.auth.forms import UserCreationForm
 from django.contrib.auth.models import Group, User
 
-from regua.dunning.models import GenerationType
+from regua.dunning.models import GenerationType, GroupBy
+from regua.dunning.selection import Filters
 from regua.letters.models import LetterTemplate
+from regua.receivables.models import Branch, CollectionType
+
+
+class DateInput(forms.DateInput):
+    """The browser's date picker, which speaks ISO dates whatever the language."""
+
+    input_type = "date"
+
+    def __init__(self) -> None:
+        super().__init__(format="%Y-%m-%d")
 
 
 class GroupsField(forms.ModelMultipleChoiceField):
@@ -61,7 +73,7 @@ class RangeForm(forms.Form):
 
 
 class HolidayForm(forms.Form):
-    date = forms.DateField(label="Data", widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label="Data", widget=DateInput())
     state = forms.CharField(
         label="UF", max_length=2, required=False, help_text="vazio: feriado em todo o país"
     )
@@ -101,3 +113,46 @@ class ImportForm(forms.Form):
         if data.get("snapshot") and data.get("kind") != "receivables":
             self.add_error("snapshot", "A carga completa só vale para títulos.")
         return data
+
+
+def _codes(text: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(c.strip() for c in text.replace(";", ",").split(",") if c.strip()))
+
+
+class RunForm(forms.Form):
+    """Emitir's filters (routine 1213) plus filial and agrupamento."""
+
+    reference_date = forms.DateField(label="Data de referência", widget=DateInput())
+    due_from = forms.DateField(label="Vencimento de", required=False, widget=DateInput())
+    due_to = forms.DateField(label="Vencimento até", required=False, widget=DateInput())
+    issued_from = forms.DateField(label="Emissão de", required=False, widget=DateInput())
+    issued_to = forms.DateField(label="Emissão até", required=False, widget=DateInput())
+    collections = forms.MultipleChoiceField(
+        label="Cobrança", required=False, help_text="nenhuma marcada: todas"
+    )
+    customers = forms.CharField(
+        label="Cliente(s)", required=False, help_text="códigos separados por vírgula"
+    )
+    branch = forms.ChoiceField(label="Filial", required=False)
+    group_by = forms.ChoiceField(label="Agrupamento", choices=GroupBy.choices)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["collections"].choices = [
+            (c.code, str(c)) for c in CollectionType.objects.filter(dunnable=True)
+        ]
+        self.fields["branch"].choices = [("", "Todas")] + [
+            (b.code, str(b)) for b in Branch.objects.all()
+        ]
+
+    def filters(self) -> Filters:
+        data = self.cleaned_data
+        return Filters(
+            due_from=data["due_from"],
+            due_to=data["due_to"],
+            issued_from=data["issued_from"],
+            issued_to=data["issued_to"],
+            collections=tuple(data["collections"]),
+            customers=_codes(data["customers"]),
+            branch=data["branch"] or None,
+        )

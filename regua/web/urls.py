@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import URLPattern, URLResolver, include, path
 
-from regua.web.views import customers, dashboard, holidays, notices, ranges, users
+from regua.web.views import customers, dashboard, holidays, notices, ranges, runs, users
 from regua.web.views.waiting import waiting
 
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -17,7 +17,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("usuarios/", users.user_list, name="users"),
     path("usuarios/novo/", users.user_create, name="user_create"),
     path("usuarios/<int:pk>/", users.user_edit, name="user_edit"),
-    path("emitir/", waiting("dunning.run_dunning", "Emitir", "run"), name="run_new"),
+    path("emitir/", runs.run_new, name="run_new"),
+    path("emitir/<int:pk>/", runs.run_detail, name="run"),
+    path("emitir/<int:pk>/progresso/", runs.run_progress, name="run_progress"),
     path("revisao/", waiting("dunning.review_notices", "Revisão", "review"), name="review"),
     path("pendencias/", waiting("dunning.review_notices", "Pendências", "pending"), name="pending"),
     path("faixas/", ranges.range_list, name="ranges"),

@@ -44,3 +44,11 @@ def days_label(days: int | None) -> str:
     if days == 0:
         return "vence hoje"
     return f"{days} dia{'s' if days > 1 else ''} de atraso"
+
+
+@register.filter
+def reason_label(reason: str | None) -> str:
+    """R4/R7's reason codes in Portuguese ("cliente sem e-mail válido")."""
+    from regua.dunning.selection import REASON_LABELS
+
+    return REASON_LABELS.get(reason or "", reason or "")

@@ -25,6 +25,8 @@ MATRIX = {
     "user_create": ("GET", {}, "administrator"),
     "user_edit": ("GET", {"pk": "user"}, "administrator"),
     "run_new": ("GET", {}, "operator"),
+    "run": ("GET", {"pk": "run"}, "operator"),
+    "run_progress": ("GET", {"pk": "run"}, "operator"),
     "review": ("GET", {}, "supervisor"),
     "pending": ("GET", {}, "supervisor"),
     "ranges": ("GET", {}, "supervisor"),

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import User
 
-from regua.dunning.models import DelayRange, Holiday, Notice
+from regua.dunning.models import DelayRange, DunningRun, Holiday, Notice
 from regua.dunning.tests.builders import make_notice
 from regua.receivables.models import Customer
 from regua.test import make_branch, make_collection, make_customer, make_range, make_receivable
@@ -19,6 +19,10 @@ class World:
     delay_range: DelayRange
     spare_range: DelayRange
     holiday: Holiday
+
+    @property
+    def run(self) -> DunningRun:
+        return self.notice.run
 
     def arg(self, name: str) -> object:
         """A URL argument: the pk of a world object by its name, else the name itself."""

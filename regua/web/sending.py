@@ -1,0 +1,61 @@
+"""Delivering a run's notices while the page shows its progress.
+
+The page returns at once; a thread of this process delivers through
+``regua.delivery.outbox.deliver_now`` (the same code the workers use), so a
+run sends even where no worker runs, and the page polls the notices' states.
+"""
+
+import logging
+import threading
+
+from django.db import close_old_connections, connection, transaction
+
+from regua.dunning.models import DunningRun, NoticeStatus
+from regua.dunning.runs import refresh_run_counts
+
+logger = logging.getLogger("regua.web")
+
+# States a notice leaves by itself while it is being delivered.
+IN_FLIGHT = (NoticeStatus.PENDING, NoticeStatus.SENDING)
+
+
+def _deliver(run_id: int, notice_ids: list[int]) -> None:
+    from regua.delivery import outbox
+
+    try:
+        if notice_ids:
+            outbox.deliver_now(notice_ids)
+        run = DunningRun.objects.get(pk=run_id)
+        refresh_run_counts(run)
+    except Exception:
+        logger.exception("Falha ao entregar as cartas da emissão %s", run_id)
+    finally:
+        connection.close()
+        close_old_connections()
+
+
+def deliver_in_background(run: DunningRun, notice_ids: list[int]) -> threading.Thread:
+    """Start delivering once the current transaction commits; returns the thread."""
+    thread = threading.Thread(
+        target=_deliver, args=(run.pk, list(notice_ids)), name=f"regua-run-{run.pk}", daemon=True
+    )
+    transaction.on_commit(thread.start)
+    return thread
+
+
+def progress(run: DunningRun) -> dict[str, object]:
+    """How far the run's delivery is: counts by state and whether anything is still moving."""
+    by_status: dict[str, int] = {}
+    for status in run.notice_set.values_list("status", flat=True):
+        by_status[status] = by_status.get(status, 0) + 1
+    total = sum(by_status.values())
+    moving = sum(by_status.get(s, 0) for s in IN_FLIGHT)
+    done = total - moving
+    return {
+        "total": total,
+        "done": done,
+        "moving": moving,
+        "percent": 100 if total == 0 else round(100 * done / total),
+        "finished": moving == 0,
+        "by_status": by_status,
+    }

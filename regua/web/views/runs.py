@@ -1,0 +1,139 @@
+"""Emitir: filters, a preview (a dry run), the confirmed run and its live progress."""
+
+from collections import defaultdict
+from decimal import Decimal
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from regua.dunning.models import DunningRun, NoticeStatus
+from regua.dunning.runs import PlannedNotice, RunResult, execute_run
+from regua.dunning.selection import REASON_LABELS
+from regua.receivables.models import Branch, Customer
+from regua.web import sending
+from regua.web.forms import RunForm
+from regua.web.permissions import acting_name, requires
+
+
+def _preview_groups(result: RunResult) -> list[dict[str, Any]]:
+    """The planned notices grouped by branch, each with its customer's name."""
+    customers = Customer.objects.in_bulk({p.customer_id for p in result.notices})
+    branches = Branch.objects.in_bulk({p.branch_id for p in result.notices})
+    grouped: dict[int, list[PlannedNotice]] = defaultdict(list)
+    for planned in result.notices:
+        grouped[planned.branch_id].append(planned)
+    return [
+        {
+            "branch": branches[branch_id],
+            "notices": [
+                {"planned": p, "customer": customers[p.customer_id]}
+                for p in sorted(notices, key=lambda p: customers[p.customer_id].name)
+            ],
+            "total": sum((p.total_balance for p in notices), Decimal("0.00")),
+        }
+        for branch_id, notices in sorted(grouped.items(), key=lambda kv: branches[kv[0]].code)
+    ]
+
+
+def _skipped(result: RunResult) -> list[dict[str, Any]]:
+    names = dict(
+        Customer.objects.filter(pk__in={line.customer_id for line in result.skipped}).values_list(
+            "pk", "name"
+        )
+    )
+    return [
+        {
+            "line": line,
+            "customer_name": names.get(line.customer_id, ""),
+            "reason": REASON_LABELS.get(line.reason or "", line.reason),
+        }
+        for line in result.skipped
+    ]
+
+
+@requires("dunning.run_dunning")
+@require_http_methods(["GET", "POST"])
+def run_new(request: HttpRequest) -> HttpResponse:
+    data = request.POST if request.method == "POST" else request.GET
+    bound = request.method == "POST" or "reference_date" in data
+    form = RunForm(
+        data if bound else None,
+        initial={"reference_date": timezone.localdate(), "group_by": "customer"},
+    )
+    context: dict[str, Any] = {"nav": "run", "form": form}
+    if bound and form.is_valid():
+        options = {
+            "reference_date": form.cleaned_data["reference_date"],
+            "user": acting_name(request),
+            "filters": form.filters(),
+            "group_by": form.cleaned_data["group_by"],
+        }
+        try:
+            if request.method == "POST":
+                result = execute_run(**options, deliver="none")
+            else:
+                result = execute_run(**options, dry_run=True)
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+        else:
+            if request.method == "POST":
+                assert result.run is not None
+                pending = [
+                    p.notice.pk
+                    for p in result.notices
+                    if p.notice is not None and p.status == NoticeStatus.PENDING
+                ]
+                sending.deliver_in_background(result.run, pending)
+                messages.success(request, f"Emissão {result.run.pk} registrada.")
+                return redirect("run", pk=result.run.pk)
+            context.update(
+                preview=True,
+                groups=_preview_groups(result),
+                skipped=_skipped(result),
+                counts=_counts(result),
+                hidden=[(k, v) for k, values in request.GET.lists() for v in values],
+            )
+    return render(request, "web/run_new.html", context)
+
+
+def _counts(result: RunResult) -> dict[str, int]:
+    counts = {"notices": len(result.notices), "skipped_receivables": len(result.skipped)}
+    for status in (NoticeStatus.PENDING, NoticeStatus.HELD, NoticeStatus.SKIPPED):
+        counts[str(status)] = sum(1 for p in result.notices if p.status == status)
+    return counts
+
+
+def _run_context(run: DunningRun) -> dict[str, Any]:
+    state = sending.progress(run)
+    problems = []
+    if state["finished"]:
+        problems = list(
+            run.notice_set.filter(
+                status__in=[NoticeStatus.FAILED, NoticeStatus.UNCERTAIN, NoticeStatus.SKIPPED]
+            ).select_related("customer")
+        )
+    labels = dict(NoticeStatus.choices)
+    by_status = [
+        (labels.get(s, s), n)
+        for s, n in sorted(state["by_status"].items())  # type: ignore[attr-defined]
+    ]
+    return {"run": run, "state": state, "by_status": by_status, "problems": problems}
+
+
+@requires("dunning.run_dunning")
+def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    run = get_object_or_404(DunningRun, pk=pk)
+    return render(request, "web/run_detail.html", {"nav": "run", **_run_context(run)})
+
+
+@requires("dunning.run_dunning")
+def run_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """The progress fragment the run page polls with htmx until nothing is moving."""
+    run = get_object_or_404(DunningRun, pk=pk)
+    return render(request, "web/_run_progress.html", _run_context(run))
