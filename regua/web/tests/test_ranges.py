@@ -85,3 +85,4 @@ def test_the_timeline_draws_the_ranges_in_order_and_the_gaps_between_them(client
     assert "sem faixa: 16 a 30" in page
     assert "a vencer" in page and "90+ dias" in page
     assert page.index("-5–-1") < page.index("1–15") < page.index("31–9999")
+    assert "vence" in page
