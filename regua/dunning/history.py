@@ -1,12 +1,23 @@
-"""Notice history (R10): the one JSON shape of a notice."""
+"""Notice history (R10): the one JSON shape of a notice, the history and its export."""
 
+import csv
 import datetime
+from collections.abc import Iterator
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
+from openpyxl import Workbook
 
-from regua.dunning.models import Notice
+from regua.dunning.models import Notice, NoticeItem, NoticeStatus
+
+# The reasons a notice was not sent, as people read them.
+REASON_TEXT = {
+    "no_email": "cliente sem e-mail válido",
+    "paid": "títulos pagos",
+}
 
 
 def money(value: Decimal | None) -> str | None:
@@ -70,3 +81,233 @@ def notice_json(notice: Notice, *, history: bool = False) -> dict[str, Any]:
         data["sent_at"] = _datetime(notice.sent_at)
         data["user"] = notice.user
     return data
+
+
+def parse_receivable_key(text: str) -> tuple[str, str, str]:
+    """ "BRANCH/DOCUMENT/INSTALLMENT" → its three parts (a document may hold a slash)."""
+    branch, _, rest = text.partition("/")
+    document, _, installment = rest.rpartition("/")
+    if not (branch and document and installment):
+        raise ValueError(
+            f"Título inválido: {text!r} (use FILIAL/DUPLICATA/PRESTAÇÃO, por exemplo 1/123456/2)."
+        )
+    return branch, document, installment
+
+
+def history(
+    *, customer: str | None = None, receivable: tuple[str, str, str] | None = None
+) -> QuerySet[Notice]:
+    """Every notice, newest first, optionally of one customer (code) or one título."""
+    notices = Notice.objects.select_related("branch", "customer", "run").order_by(
+        "-created_at", "-id"
+    )
+    if customer:
+        notices = notices.filter(customer__code=customer)
+    if receivable:
+        branch, document, installment = receivable
+        notices = notices.filter(
+            pk__in=NoticeItem.objects.filter(
+                receivable__branch__code=branch,
+                receivable__document=document,
+                receivable__installment=installment,
+            ).values("notice_id")
+        )
+    return notices.prefetch_related(
+        Prefetch(
+            "items",
+            queryset=NoticeItem.objects.select_related(
+                "receivable__branch", "receivable__collection"
+            ).order_by("due_date", "id"),
+        )
+    )
+
+
+# Spreadsheet formula injection: a cell starting with one of these runs as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralize(value: object) -> object:
+    """Text that a spreadsheet would read as a formula gets a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+COLUMNS = [
+    "notice",
+    "run",
+    "created_at",
+    "sent_at",
+    "user",
+    "branch",
+    "customer",
+    "customer_name",
+    "recipients",
+    "range_start",
+    "range_end",
+    "template",
+    "generation",
+    "status",
+    "reason",
+    "subject",
+    "server_response",
+    "document",
+    "installment",
+    "due_date",
+    "effective_due_date",
+    "days_overdue",
+    "item_range_start",
+    "item_range_end",
+    "balance",
+]
+
+WINTHOR_COLUMNS = [
+    # PCHISTCOB (the contact) ...
+    "NUMREGCOB",
+    "CODCLI",
+    "DATA",
+    "HORA",
+    "CODFUNC",
+    "USUARIO",
+    "CONTATO",
+    "TIPOCONTATO",
+    "OBS1",
+    "OBS2",
+    "OBS3",
+    "OBS5",
+    # ... and PCHISTCOBI (its títulos), one row per título.
+    "CODFILIAL",
+    "DUPLIC",
+    "PREST",
+    "DTVENC",
+    "ATRASO",
+    "VALOR",
+    "CODCOB",
+]
+
+EXPORT_CHUNK = 500
+
+
+def _rows(notices: QuerySet[Notice]) -> Iterator[tuple[Notice, NoticeItem | None]]:
+    # chunked: the history is read a few hundred notices at a time, never whole.
+    for notice in notices.iterator(chunk_size=EXPORT_CHUNK):
+        items = list(notice.items.all())
+        if not items:
+            yield notice, None
+        for item in items:
+            yield notice, item
+
+
+def _plain_row(notice: Notice, item: NoticeItem | None) -> list[Any]:
+    return [
+        notice.pk,
+        notice.run_id,
+        timezone.localtime(notice.created_at).replace(tzinfo=None),
+        timezone.localtime(notice.sent_at).replace(tzinfo=None) if notice.sent_at else None,
+        notice.user,
+        notice.branch.code,
+        notice.customer.code,
+        notice.customer.name,
+        "; ".join(notice.recipients),
+        notice.range_start,
+        notice.range_end,
+        notice.template_number,
+        notice.generation,
+        notice.status,
+        notice.reason,
+        notice.subject,
+        notice.smtp_response,
+        item.receivable.document if item else None,
+        item.receivable.installment if item else None,
+        item.due_date if item else None,
+        item.effective_due_date if item else None,
+        item.days_overdue if item else None,
+        item.range_start if item else None,
+        item.range_end if item else None,
+        item.balance if item else None,
+    ]
+
+
+def _winthor_row(notice: Notice, item: NoticeItem | None) -> list[Any]:
+    when = timezone.localtime(notice.sent_at or notice.created_at)
+    status = NoticeStatus(notice.status).label
+    reason = REASON_TEXT.get(notice.reason, notice.reason)
+    details = "; ".join(
+        part
+        for part in (
+            f"Para: {', '.join(notice.recipients)}" if notice.recipients else "",
+            f"Servidor: {notice.smtp_response}" if notice.smtp_response else "",
+            f"Régua carta {notice.pk}, emissão {notice.run_id}",
+        )
+        if part
+    )
+    return [
+        notice.pk,
+        notice.customer.code,
+        when.strftime("%d/%m/%Y"),
+        when.strftime("%H:%M:%S"),
+        "",
+        notice.user[:30],
+        ", ".join(notice.recipients)[:40],
+        "C" if notice.generation == "email_and_letter" else "E",
+        f"Carta de cobrança modelo {notice.template_number}, faixa "
+        f"{notice.range_start} a {notice.range_end} dias"[:60],
+        (f"{status}: {reason}" if reason else status)[:60],
+        notice.subject[:60],
+        details[:2000],
+        item.receivable.branch.code if item else notice.branch.code,
+        item.receivable.document if item else "",
+        item.receivable.installment if item else "",
+        item.due_date.strftime("%d/%m/%Y") if item else "",
+        item.days_overdue if item else "",
+        f"{item.balance:.2f}".replace(".", ",") if item else "",
+        item.receivable.collection.code if item and item.receivable.collection else "",
+    ]
+
+
+def _csv_value(value: object) -> object:
+    if isinstance(value, datetime.datetime):
+        return value.isoformat(sep=" ", timespec="seconds")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return money(value)
+    return neutralize(value)
+
+
+def export_history(fmt: str, path: str | Path, notices: QuerySet[Notice] | None = None) -> int:
+    """Write the history (one row per título of each notice) to ``path``; returns the rows.
+
+    "csv": UTF-8 with a BOM, comma-separated, ISO dates; "xlsx": one sheet;
+    "winthor": the columns of WinThor's PCHISTCOB and PCHISTCOBI, semicolon
+    separated, Windows-1252, dates dd/mm/aaaa and decimal commas. Text that a
+    spreadsheet would run as a formula is neutralised in every format.
+    """
+    notices = history() if notices is None else notices
+    count = 0
+    if fmt == "xlsx":
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet("Histórico de cobrança")
+        sheet.append(COLUMNS)
+        for notice, item in _rows(notices):
+            sheet.append([neutralize(v) for v in _plain_row(notice, item)])
+            count += 1
+        workbook.save(path)
+        return count
+    if fmt not in ("csv", "winthor"):
+        raise ValueError(f"Formato de exportação desconhecido: {fmt!r} (use csv, xlsx ou winthor).")
+    winthor = fmt == "winthor"
+    with open(
+        path,
+        "w",
+        newline="",
+        encoding="cp1252" if winthor else "utf-8-sig",
+        errors="replace" if winthor else "strict",
+    ) as stream:
+        writer = csv.writer(stream, delimiter=";" if winthor else ",")
+        writer.writerow(WINTHOR_COLUMNS if winthor else COLUMNS)
+        for notice, item in _rows(notices):
+            row = _winthor_row(notice, item) if winthor else _plain_row(notice, item)
+            writer.writerow([_csv_value(v) for v in row])
+            count += 1
+    return count
