@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import URLPattern, URLResolver, include, path
 
-from regua.web.views import customers, dashboard, holidays, notices, ranges, runs, users
+from regua.web.views import customers, dashboard, history, holidays, notices, ranges, runs, users
 from regua.web.views.waiting import waiting
 
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -12,6 +12,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("clientes/", customers.customer_list, name="customers"),
     path("clientes/<int:pk>/", customers.customer_detail, name="customer"),
     path("clientes/<int:pk>/<str:tab>/", customers.customer_tab, name="customer_tab"),
+    path("historico/exportar/<str:fmt>/", history.history_export, name="history_export"),
     path("cartas/<int:pk>/", notices.notice_detail, name="notice"),
     path("cartas/<int:pk>/pdf/", notices.notice_pdf, name="notice_pdf"),
     path("usuarios/", users.user_list, name="users"),

@@ -63,3 +63,27 @@ def test_the_notice_pdf_downloads_as_sent(client, operator):
     assert response["Content-Type"] == "application/pdf"
     assert response.content == b"%PDF-1.4 fake"
     assert "attachment" in response["Content-Disposition"]
+
+
+@pytest.mark.django_db
+def test_the_history_of_a_customer_exports_as_csv_xlsx_and_winthor(client, operator):
+    import io
+
+    from openpyxl import load_workbook
+
+    world = make_world(operator)
+    client.force_login(operator)
+    url = reverse("history_export", args=["csv"])
+    response = client.get(url, {"cliente": world.customer.code})
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert response["Content-Disposition"].startswith("attachment")
+    assert body.splitlines()[0].startswith("notice,run,created_at")
+    assert "123456" in body and "financeiro@boavista.com.br" in body
+
+    xlsx = client.get(reverse("history_export", args=["xlsx"]))
+    sheet = load_workbook(io.BytesIO(b"".join(xlsx.streaming_content))).active
+    assert sheet.cell(row=2, column=7).value == "2001"
+
+    winthor = client.get(reverse("history_export", args=["winthor"]))
+    text = b"".join(winthor.streaming_content).decode("cp1252")
+    assert text.splitlines()[0].startswith("NUMREGCOB;CODCLI;DATA;HORA")

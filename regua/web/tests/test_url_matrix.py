@@ -20,6 +20,7 @@ MATRIX = {
     "customer": ("GET", {"pk": "customer"}, "operator"),
     "customer_tab": ("GET", {"pk": "customer", "tab": "history"}, "operator"),
     "notice": ("GET", {"pk": "notice"}, "operator"),
+    "history_export": ("GET", {"fmt": "csv"}, "operator"),
     "notice_pdf": ("GET", {"pk": "notice"}, "operator"),
     "users": ("GET", {}, "administrator"),
     "user_create": ("GET", {}, "administrator"),
