@@ -32,3 +32,6 @@ def supervisor(db):
 @pytest.fixture
 def administrator(db):
     return make_user("ana", "administrator")
+
+
+from regua.web.tests.browser import browser_page  # noqa: E402, F401 - the browser tests' fixture
