@@ -250,6 +250,67 @@ COMPONENTS: dict[str, Any] = {
                 "receivables": {"type": "array", "items": _ref("NoticeReceivable")},
             },
         },
+        "RunRequest": {
+            "type": "object",
+            "description": "As opções de `regua run`; todas opcionais.",
+            "additionalProperties": False,
+            "properties": {
+                "date": {
+                    "type": "string",
+                    "format": "date",
+                    "description": "Data de referência (padrão: hoje).",
+                },
+                "due_from": {"type": "string", "format": "date"},
+                "due_to": {"type": "string", "format": "date"},
+                "issued_from": {"type": "string", "format": "date"},
+                "issued_to": {"type": "string", "format": "date"},
+                "collection": {
+                    "type": "array",
+                    "items": {"type": "string"},
+                    "description": "Códigos de cobrança (CODCOB).",
+                },
+                "customer": {
+                    "type": "array",
+                    "items": {"type": "string"},
+                    "description": "Códigos de cliente.",
+                },
+                "branch": {"type": "string", "description": "Código da filial."},
+                "group": {
+                    "type": "string",
+                    "enum": ["customer", "receivable"],
+                    "default": "customer",
+                },
+                "dry_run": {
+                    "type": "boolean",
+                    "default": False,
+                    "description": "Mostra o que seria feito, sem gravar nada.",
+                },
+            },
+        },
+        "SkippedReceivable": {
+            "type": "object",
+            "required": ["branch", "document", "installment", "customer", "reason"],
+            "properties": {
+                "branch": {"type": "string"},
+                "document": {"type": "string"},
+                "installment": {"type": "string"},
+                "customer": {"type": "string"},
+                "reason": {"type": "string", "enum": SKIP_REASONS},
+            },
+        },
+        "RunResult": {
+            "type": "object",
+            "description": "O objeto que `regua run --json` imprime. Numa simulação, "
+            "run e o id de cada carta são null.",
+            "required": ["run", "date", "dry_run", "notices", "skipped"],
+            "properties": {
+                "run": _nullable({"type": "integer"}),
+                "date": {"type": "string", "format": "date"},
+                "dry_run": {"type": "boolean"},
+                "notices": {"type": "array", "items": _ref("Notice")},
+                "skipped": {"type": "array", "items": _ref("SkippedReceivable")},
+            },
+        },
         "NoticeHistory": {
             "description": "Uma carta como `regua history --json` a mostra.",
             "allOf": [
@@ -288,6 +349,32 @@ def _paths() -> dict[str, Any]:
                 "responses": {
                     "200": _json(_page_of("Run"), "Uma página de emissões."),
                     "400": {"$ref": "#/components/responses/BadRequest"},
+                    **_COMMON,
+                },
+            },
+            "post": {
+                "operationId": "createRun",
+                "summary": "Emitir: seleciona, grava as cartas e as deixa para os workers enviarem.",
+                "description": "Permissão: dunning.run_dunning. O mesmo que "
+                "`regua run --no-wait --json`: as cartas de e-mail ficam pendentes até "
+                'um worker entregá-las; as de "Email e Carta" aguardam revisão.',
+                "requestBody": {
+                    "required": False,
+                    "content": {"application/json": {"schema": _ref("RunRequest")}},
+                },
+                "responses": {
+                    "201": {
+                        **_json(_ref("RunResult"), "Emissão gravada."),
+                        "headers": {
+                            "Location": {
+                                "description": "/api/v1/runs/{id} da nova emissão.",
+                                "schema": {"type": "string"},
+                            }
+                        },
+                    },
+                    "200": _json(_ref("RunResult"), "Simulação (dry_run): nada foi gravado."),
+                    "400": {"$ref": "#/components/responses/BadRequest"},
+                    "413": {"$ref": "#/components/responses/TooLarge"},
                     **_COMMON,
                 },
             },

@@ -8,8 +8,11 @@ from django.utils import timezone
 
 from regua.api.decorators import ApiError, requires, route
 from regua.api.pagination import paginate
+from regua.api.params import SMALL_BODY, parse_date, read_json
 from regua.dunning.history import notice_json
-from regua.dunning.models import DunningRun, Notice, NoticeStatus
+from regua.dunning.models import DunningRun, GroupBy, Notice, NoticeStatus
+from regua.dunning.runs import execute_run
+from regua.dunning.selection import Filters, SelectionError
 
 RUN_DUNNING = "dunning.run_dunning"
 VIEW_HISTORY = "dunning.view_history"
@@ -56,6 +59,90 @@ def list_runs(request: HttpRequest) -> JsonResponse:
     return JsonResponse(
         paginate(request, DunningRun.objects.order_by("-created_at", "-id"), run_json)
     )
+
+
+RUN_OPTIONS = frozenset(
+    {
+        "date",
+        "due_from",
+        "due_to",
+        "issued_from",
+        "issued_to",
+        "collection",
+        "customer",
+        "branch",
+        "group",
+        "dry_run",
+    }
+)
+
+
+def _codes(value: object, name: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise ApiError(400, f"Campo {name} inválido: use uma lista de códigos (texto).")
+    return tuple(value)
+
+
+def _optional_date(options: dict[str, Any], name: str) -> Any:
+    value = options.get(name)
+    return None if value in (None, "") else parse_date(value, name)
+
+
+def run_options(body: Any) -> dict[str, Any]:
+    """`regua run`'s options from a JSON object, as execute_run's arguments."""
+    if body is None:
+        body = {}
+    if not isinstance(body, dict):
+        raise ApiError(400, "Envie um objeto JSON com as opções da emissão.")
+    unknown = sorted(set(body) - RUN_OPTIONS)
+    if unknown:
+        raise ApiError(
+            400,
+            f"Opção desconhecida: {', '.join(unknown)}; use {', '.join(sorted(RUN_OPTIONS))}.",
+        )
+    group = body.get("group") or GroupBy.CUSTOMER
+    if group not in GroupBy.values:
+        raise ApiError(400, f"Campo group inválido: {group!r}; use {' ou '.join(GroupBy.values)}.")
+    dry_run = body.get("dry_run", False)
+    if not isinstance(dry_run, bool):
+        raise ApiError(400, "Campo dry_run inválido: use true ou false.")
+    branch = body.get("branch")
+    if branch is not None and not isinstance(branch, str):
+        raise ApiError(400, "Campo branch inválido: use o código da filial (texto).")
+    return {
+        "reference_date": _optional_date(body, "date"),
+        "filters": Filters(
+            due_from=_optional_date(body, "due_from"),
+            due_to=_optional_date(body, "due_to"),
+            issued_from=_optional_date(body, "issued_from"),
+            issued_to=_optional_date(body, "issued_to"),
+            collections=_codes(body.get("collection"), "collection"),
+            customers=_codes(body.get("customer"), "customer"),
+            branch=branch or None,
+        ),
+        "group_by": group,
+        "dry_run": dry_run,
+    }
+
+
+@requires(RUN_DUNNING)
+def create_run(request: HttpRequest) -> JsonResponse:
+    """Emitir, as `regua run --no-wait --json` does: workers deliver the e-mail notices."""
+    options = run_options(read_json(request, SMALL_BODY))
+    try:
+        result = execute_run(user=request.user.get_username(), deliver="enqueue", **options)
+    except SelectionError as failure:
+        raise ApiError(400, " ".join(failure.messages)) from None
+    # A dry run creates nothing: 200. A run is a new resource: 201 and where it lives.
+    if result.run is None:
+        return JsonResponse(result.as_json())
+    response = JsonResponse(result.as_json(), status=201)
+    response["Location"] = f"/api/v1/runs/{result.run.pk}"
+    return response
 
 
 @requires(RUN_DUNNING)
@@ -123,7 +210,7 @@ def history(request: HttpRequest) -> JsonResponse:
     return JsonResponse(paginate(request, notices, _history_json))
 
 
-runs = route(GET=list_runs)
+runs = route(GET=list_runs, POST=create_run)
 run_detail = route(GET=get_run)
 notices = route(GET=list_notices)
 notice_detail = route(GET=get_notice)
