@@ -1,12 +1,592 @@
-"""The outbox's entry points, called by runs and reviews.
+"""The outbox: notices delivered once, never twice, never lost.
 
-Until delivery lands, e-mail notices stay pending (issue: the dunning engine).
+A notice row is its own outbox entry (pending → sending → sent / retry /
+failed). A worker claims a small group with one atomic UPDATE guarded by the
+status and checks what it got (healthchecks' ``process_one_flip``); the
+Message-ID is stored in that same transaction, before any SMTP talk, so a
+crash can be recognised in the server's logs. The group's messages go over one
+reused connection, and their states are committed together: a worker killed
+mid-group leaves at most that group in "sending", which becomes "uncertain"
+when its lease runs out — shown to a person, who resends or discards it.
 """
+
+import datetime
+import logging
+import os
+import secrets
+import socket
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Protocol
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.db.models import CharField, F, Q, Value
+from django.db.models.functions import Cast, Concat
+from django.utils import timezone
+
+from regua.audit import log
+from regua.delivery import pace
+from regua.delivery.capture import CaptureSession
+from regua.delivery.messages import (
+    MessageError,
+    NoRecipients,
+    Outgoing,
+    Sender,
+    domain_of,
+    notice_message,
+    sender_for,
+)
+from regua.delivery.models import BranchSender, CapturedEmail, EmailSettings
+from regua.delivery.smtp import FAILED, RETRY, SENT, Result, SmtpSession
+from regua.dunning.models import BLOCKING_STATUSES, Notice, NoticeItem, NoticeStatus
+from regua.dunning.notices import drop_settled_items
+from regua.letters.rendering import render_notice
+from regua.receivables.models import Customer, Receivable
+
+logger = logging.getLogger(__name__)
+
+AUTOMATIC = "automatic"
+# Small groups: a crash leaves at most one group uncertain, yet a commit is
+# shared by enough messages to keep up with the server.
+GROUP_SIZE = 20
+MAX_ATTEMPTS = 10
+BACKOFF_FIRST = datetime.timedelta(minutes=1)
+BACKOFF_LIMIT = datetime.timedelta(hours=6)
+UNCERTAIN_REASON = (
+    "o envio foi interrompido sem confirmação do servidor; confira se o cliente recebeu "
+    "(pelo Message-ID) e reenvie ou descarte"
+)
+
+# Set by the worker on SIGTERM: every delivery loop in the process stops
+# after the message in flight and hands back what it had not started.
+SHUTDOWN = threading.Event()
+
+_CLAIMABLE = (NoticeStatus.PENDING, NoticeStatus.RETRY)
+_RESULT_FIELDS = [
+    "status",
+    "reason",
+    "smtp_response",
+    "accepted_recipients",
+    "refused_recipients",
+    "sent_at",
+    "next_attempt_at",
+    "lease_until",
+]
+
+
+class NoticeStateError(Exception):
+    """A person asked for something the notice's state does not allow (message in pt-BR)."""
+
+
+class Session(Protocol):
+    def send(self, out: Outgoing, notice_id: int | None = None) -> Result: ...
+
+    def close(self) -> None: ...
+
+
+def lease() -> datetime.timedelta:
+    return datetime.timedelta(seconds=getattr(settings, "REGUA_DELIVERY_LEASE_SECONDS", 300))
+
+
+def new_worker_id(kind: str = "worker") -> str:
+    return f"{kind}:{socket.gethostname()[:40]}:{os.getpid()}:{secrets.token_hex(3)}"
+
+
+def backoff(attempts: int) -> datetime.timedelta:
+    """1, 2, 4 … minutes after each failed attempt, never more than six hours."""
+    return min(BACKOFF_FIRST * 2 ** max(attempts - 1, 0), BACKOFF_LIMIT)
+
+
+def _chunks(ids: list[int], size: int) -> Iterator[list[int]]:
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
+@dataclass(frozen=True)
+class Claimed:
+    pk: int
+    previous_status: str
+
+
+def claim(
+    worker_id: str,
+    *,
+    domain: str,
+    limit: int = GROUP_SIZE,
+    notice_ids: list[int] | None = None,
+    now: datetime.datetime | None = None,
+) -> list[Claimed]:
+    """Take up to ``limit`` due notices for this worker: pending/retry → sending, atomically."""
+    now = now or timezone.now()
+    due = Notice.objects.filter(status__in=_CLAIMABLE).filter(
+        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+    )
+    if notice_ids is not None:
+        due = due.filter(pk__in=notice_ids)
+    with transaction.atomic():
+        # skip_locked lets PostgreSQL workers pass each other's rows by; on
+        # SQLite the write lock taken at BEGIN serialises claims instead.
+        candidates = list(
+            due.order_by("pk")
+            .select_for_update(skip_locked=True)
+            .values_list("pk", "status")[:limit]
+        )
+        if not candidates:
+            return []
+        ids = [pk for pk, _ in candidates]
+        taken = Notice.objects.filter(pk__in=ids, status__in=_CLAIMABLE).update(
+            status=NoticeStatus.SENDING,
+            claimed_by=worker_id,
+            lease_until=now + lease(),
+            attempts=F("attempts") + 1,
+        )
+        if taken != len(ids):
+            # Someone changed some of them between our read and our update:
+            # keep only the rows the update really gave us.
+            mine = set(
+                Notice.objects.filter(
+                    pk__in=ids, status=NoticeStatus.SENDING, claimed_by=worker_id
+                ).values_list("pk", flat=True)
+            )
+            candidates = [(pk, status) for pk, status in candidates if pk in mine]
+            ids = [pk for pk, _ in candidates]
+        token = secrets.token_hex(6)
+        Notice.objects.filter(pk__in=ids, message_id="").update(
+            message_id=Concat(
+                Value("<regua."),
+                Cast("id", CharField()),
+                Value(f".{token}@{domain}>"),
+                output_field=CharField(),
+            )
+        )
+    return [Claimed(pk, status) for pk, status in candidates]
+
+
+def expire_leases(now: datetime.datetime | None = None) -> int:
+    """Notices left in "sending" by a worker that stopped renewing its lease → uncertain."""
+    now = now or timezone.now()
+    # "uncertain" blocks like "sending" (R5): the items' guard stays as it is.
+    count = Notice.objects.filter(status=NoticeStatus.SENDING, lease_until__lt=now).update(
+        status=NoticeStatus.UNCERTAIN, reason=UNCERTAIN_REASON[:200], lease_until=None
+    )
+    if count:
+        logger.warning("%d carta(s) ficaram incertas: o worker parou durante o envio", count)
+    return count
+
+
+def _settled_notices(notices: list[Notice]) -> set[int]:
+    """The notices of the group with a título no longer open (R1), in two queries."""
+    items = list(
+        NoticeItem.objects.filter(notice_id__in=[n.pk for n in notices]).values_list(
+            "notice_id", "receivable_id"
+        )
+    )
+    open_ids = set(
+        Receivable.objects.open().filter(pk__in={r for _, r in items}).values_list("pk", flat=True)
+    )
+    return {notice_id for notice_id, receivable_id in items if receivable_id not in open_ids}
+
+
+def _render(notice: Notice) -> None:
+    rendered = render_notice(notice)
+    notice.subject = rendered.subject
+    notice.body_text = rendered.text
+    notice.body_html = rendered.html
+    if rendered.pdf is not None:
+        notice.pdf = rendered.pdf
+
+
+class Courier:
+    """Delivers claimed groups over one session (SMTP or capture) for one worker."""
+
+    def __init__(
+        self, cfg: EmailSettings, worker_id: str, stop: Callable[[], bool] | None = None
+    ) -> None:
+        self.cfg = cfg
+        self.worker_id = worker_id
+        self.stop = stop or SHUTDOWN.is_set
+        self.session: Session = CaptureSession() if cfg.captures else SmtpSession(cfg)
+        self._senders: dict[int, Sender | MessageError] = {}
+
+    def __enter__(self) -> "Courier":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.session.close()
+
+    def _sender(self, branch_id: int) -> Sender:
+        if branch_id not in self._senders:
+            override = BranchSender.objects.filter(branch_id=branch_id).first()
+            try:
+                self._senders[branch_id] = sender_for(self.cfg, override)
+            except MessageError as e:
+                self._senders[branch_id] = e
+        sender = self._senders[branch_id]
+        if isinstance(sender, MessageError):
+            raise sender
+        return sender
+
+    def _renew(self, ids: list[int]) -> None:
+        Notice.objects.filter(
+            pk__in=ids, status=NoticeStatus.SENDING, claimed_by=self.worker_id
+        ).update(lease_until=timezone.now() + lease())
+
+    def deliver_group(self, claimed: list[Claimed]) -> Counter[str]:
+        """Send one claimed group and commit its states together."""
+        tally: Counter[str] = Counter()
+        previous = {c.pk: c.previous_status for c in claimed}
+        notices = list(
+            Notice.objects.filter(
+                pk__in=list(previous), status=NoticeStatus.SENDING, claimed_by=self.worker_id
+            )
+            .select_related("customer")
+            .order_by("pk")
+        )
+        # R8 at sending: títulos paid meanwhile leave the notice; an empty one is discarded.
+        rerender: set[int] = set()
+        settled = _settled_notices(notices) if notices else set()
+        for notice in [n for n in notices if n.pk in settled]:
+            if drop_settled_items(notice, AUTOMATIC):
+                rerender.add(notice.pk)
+            else:
+                notices.remove(notice)
+                tally[NoticeStatus.DISCARDED] += 1
+
+        now = timezone.now()
+        results: dict[int, Result] = {}
+        ready: list[tuple[Notice, Outgoing]] = []
+        rendered: list[Notice] = []
+        for notice in notices:
+            try:
+                if notice.pk in rerender or not notice.subject or not notice.body_text:
+                    _render(notice)
+                    rendered.append(notice)
+                ready.append(
+                    (notice, notice_message(notice, self._sender(notice.branch_id), now=now))
+                )
+            except NoRecipients as e:
+                results[notice.pk] = Result(
+                    NoticeStatus.SKIPPED, reason="no_email", refused=e.invalid
+                )
+            except MessageError as e:
+                results[notice.pk] = Result(FAILED, reason=f"mensagem inválida: {e}")
+            except Exception as e:  # a template that does not render, for one notice
+                logger.exception("carta %s não pôde ser montada", notice.pk)
+                results[notice.pk] = Result(
+                    FAILED, reason=f"a carta não pôde ser montada: {type(e).__name__}: {e}"
+                )
+
+        released: list[int] = []
+        slots: tuple[float, float] | None = None
+        if ready and self.cfg.rate_per_minute and not self.cfg.captures:
+            start, interval = pace.reserve(len(ready), self.cfg.rate_per_minute)
+            wait = (start - timezone.now()).total_seconds()
+            slots = (time.monotonic() + max(wait, 0), interval.total_seconds())
+        renewed_at = time.monotonic()
+        for index, (notice, out) in enumerate(ready):
+            if slots is not None:
+                delay = slots[0] + index * slots[1] - time.monotonic()
+                if delay > 0:
+                    SHUTDOWN.wait(delay)
+            if self.stop():
+                released = [n.pk for n, _ in ready[index:]]
+                break
+            if time.monotonic() - renewed_at > lease().total_seconds() / 3:
+                self._renew([n.pk for n, _ in ready[index:]])
+                renewed_at = time.monotonic()
+            result = self.session.send(out, notice.pk)
+            results[notice.pk] = result
+            if result.connect_failed:
+                # The server cannot be reached: the rest of the group waits with it.
+                for later, _ in ready[index + 1 :]:
+                    results[later.pk] = result
+                break
+
+        tally.update(self._commit(notices, results, released, previous, rendered))
+        tally["released"] += len(released)
+        return tally
+
+    @transaction.atomic
+    def _commit(
+        self,
+        notices: list[Notice],
+        results: dict[int, Result],
+        released: list[int],
+        previous: dict[int, str],
+        rendered: list[Notice],
+    ) -> Counter[str]:
+        """Write the group's outcomes; returns how many notices ended in each state."""
+        mine = set(
+            Notice.objects.select_for_update()
+            .filter(
+                pk__in=[n.pk for n in notices],
+                status=NoticeStatus.SENDING,
+                claimed_by=self.worker_id,
+            )
+            .values_list("pk", flat=True)
+        )
+        now = timezone.now()
+        changed: list[Notice] = []
+        refused_for_good: dict[int, set[str]] = {}
+        for notice in notices:
+            result = results.get(notice.pk)
+            if result is None or notice.pk not in mine:
+                if result is not None:
+                    logger.error(
+                        "carta %s: o lease expirou antes do registro do resultado (%s); "
+                        "ela fica como está para revisão",
+                        notice.pk,
+                        result.status,
+                    )
+                continue
+            _apply(notice, result, now)
+            changed.append(notice)
+            if result.refused_for_good:
+                refused_for_good.setdefault(notice.customer_id, set()).update(
+                    a.lower() for a in result.refused_for_good
+                )
+        Notice.objects.bulk_update(changed, _RESULT_FIELDS)
+        stored = [n for n in rendered if n.pk in mine]
+        if stored:
+            Notice.objects.bulk_update(stored, ["subject", "body_text", "body_html", "pdf"])
+        # Notice.set_status's rule, for the whole group: the R5 guard follows the state.
+        NoticeItem.objects.filter(
+            notice_id__in=[n.pk for n in changed if n.status not in BLOCKING_STATUSES]
+        ).update(blocks=False)
+        _mark_invalid(refused_for_good)
+        if isinstance(self.session, CaptureSession):
+            sent = {n.pk for n in changed if n.status == SENT}
+            CapturedEmail.objects.bulk_create(
+                c for c in self.session.take_captured() if c.notice_id in sent
+            )
+        # Claimed but never started (shutdown): back as they were, the attempt not counted.
+        for status in _CLAIMABLE:
+            back = [pk for pk in released if pk in mine and previous.get(pk) == status]
+            if back:
+                Notice.objects.filter(pk__in=back).update(
+                    status=status, attempts=F("attempts") - 1, lease_until=None, claimed_by=""
+                )
+        return Counter(n.status for n in changed)
+
+
+def _apply(notice: Notice, result: Result, now: datetime.datetime) -> None:
+    notice.lease_until = None
+    notice.smtp_response = result.response
+    notice.refused_recipients = result.refused
+    notice.next_attempt_at = None
+    if result.status == SENT:
+        notice.status = NoticeStatus.SENT
+        notice.reason = ""
+        notice.sent_at = now
+        notice.accepted_recipients = result.accepted
+    elif result.status == RETRY and notice.attempts < MAX_ATTEMPTS:
+        notice.status = NoticeStatus.RETRY
+        notice.reason = result.reason[:200]
+        notice.next_attempt_at = now + backoff(notice.attempts)
+    elif result.status == RETRY:
+        notice.status = NoticeStatus.FAILED
+        notice.reason = f"tentativas esgotadas ({notice.attempts}): {result.reason}"[:200]
+    else:
+        notice.status = result.status
+        notice.reason = result.reason[:200]
+
+
+def _mark_invalid(addresses: dict[int, set[str]]) -> None:
+    """R7: an address refused for good is invalid until someone edits the customer."""
+    if not addresses:
+        return
+    for customer in Customer.objects.select_for_update().filter(pk__in=list(addresses)):
+        known = {a.lower() for a in customer.invalid_emails or []}
+        if not addresses[customer.pk] <= known:
+            customer.invalid_emails = sorted(known | addresses[customer.pk])
+            customer.save(update_fields=["invalid_emails"])
+
+
+def deliver_due(
+    worker_id: str,
+    *,
+    notice_ids: list[int] | None = None,
+    stop: Callable[[], bool] | None = None,
+    max_groups: int | None = None,
+    cfg: EmailSettings | None = None,
+) -> Counter[str]:
+    """Claim and deliver due notices (all, or among ``notice_ids``) until none is left."""
+    cfg = cfg or EmailSettings.load()
+    tally: Counter[str] = Counter()
+    if not cfg.is_ready:
+        tally["not_configured"] += 1
+        return tally
+    stop = stop or SHUTDOWN.is_set
+    domain = domain_of(cfg.from_email) if cfg.from_email else "regua.invalid"
+    groups = 0
+    with Courier(cfg, worker_id, stop) as courier:
+        while not stop():
+            claimed = claim(worker_id, domain=domain, notice_ids=notice_ids)
+            if not claimed:
+                break
+            tally.update(courier.deliver_group(claimed))
+            groups += 1
+            if max_groups is not None and groups >= max_groups:
+                break
+    return tally
+
+
+def _wait_for_other_workers(ids: list[int]) -> None:
+    """Until no notice of ``ids`` is in another worker's hands (bounded by the lease)."""
+    deadline = time.monotonic() + lease().total_seconds() + 10
+    while Notice.objects.filter(pk__in=ids, status=NoticeStatus.SENDING).exists():
+        if time.monotonic() > deadline or SHUTDOWN.is_set():
+            return
+        expire_leases()
+        SHUTDOWN.wait(0.5)
+
+
+def deliver_now(notice_ids: list[int]) -> None:
+    """Deliver these notices in this process, returning once each is settled or waiting.
+
+    Settled: sent, failed, skipped or discarded; waiting: in retry with its
+    next attempt scheduled (never sat out here), held for review, or left
+    pending because e-mail is not configured yet (a worker sends it later).
+    """
+    ids = sorted({int(pk) for pk in notice_ids})
+    if not ids:
+        return
+    worker_id = new_worker_id("now")
+    for chunk in _chunks(ids, 1000):
+        tally = deliver_due(worker_id, notice_ids=chunk)
+        if tally["not_configured"]:
+            logger.warning(
+                "o envio de e-mail não está configurado: as cartas ficam pendentes "
+                "(regua email configure)"
+            )
+            return
+        _wait_for_other_workers(chunk)
 
 
 def enqueue_delivery(notice_ids: list[int]) -> None:
     """Have the workers deliver these notices once the current transaction commits."""
+    ids = [int(pk) for pk in notice_ids]
+    if not ids:
+        return
+
+    def enqueue() -> None:
+        from regua.delivery.tasks import deliver_notices
+
+        try:
+            for chunk in _chunks(ids, 500):
+                deliver_notices.enqueue(chunk)
+        except Exception:
+            # The worker's sweep of the outbox finds them anyway: nothing is lost.
+            logger.exception("não foi possível pôr as cartas na fila; o worker as enviará")
+
+    transaction.on_commit(enqueue)
 
 
-def deliver_now(notice_ids: list[int]) -> None:
-    """Deliver these notices in this process, returning once each is settled or waiting."""
+def _actor(user: AbstractBaseUser | str, permission: str) -> str:
+    """The name for the audit log; a User object must hold the permission (R11)."""
+    if isinstance(user, str):
+        return user
+    if not user.has_perm(permission):  # type: ignore[attr-defined]
+        raise PermissionDenied(f"Sem a permissão necessária ({permission}).")
+    return user.get_username()
+
+
+RESENDABLE = frozenset({NoticeStatus.UNCERTAIN, NoticeStatus.FAILED, NoticeStatus.RETRY})
+DISCARDABLE = frozenset(
+    {
+        NoticeStatus.PENDING,
+        NoticeStatus.HELD,
+        NoticeStatus.RETRY,
+        NoticeStatus.UNCERTAIN,
+        NoticeStatus.FAILED,
+    }
+)
+
+
+def resend(notice: Notice, user: AbstractBaseUser | str) -> Notice:
+    """Send an uncertain, failed or retrying notice again, keeping its Message-ID (audited)."""
+    name = _actor(user, "dunning.review_notices")
+    with transaction.atomic():
+        current = Notice.objects.select_for_update().get(pk=notice.pk)
+        if current.status not in RESENDABLE:
+            raise NoticeStateError(
+                f"A carta {current.pk} está {current.get_status_display().lower()}: só cartas "
+                "incertas, com falha ou aguardando nova tentativa podem ser reenviadas."
+            )
+        before = current.status
+        try:
+            with transaction.atomic():
+                current.set_status(
+                    NoticeStatus.PENDING,
+                    reason="",
+                    next_attempt_at=None,
+                    lease_until=None,
+                    claimed_by="",
+                    attempts=0,
+                )
+        except IntegrityError:
+            raise NoticeStateError(
+                f"A carta {current.pk} não pode ser reenviada: outra carta já está ativa para "
+                "um dos seus títulos nesta faixa."
+            ) from None
+        log.record(
+            name,
+            "notice.resend",
+            current,
+            f"Carta {current.pk} reenviada (estava {before}); Message-ID {current.message_id} mantido.",
+            {"status": [before, NoticeStatus.PENDING], "message_id": current.message_id},
+        )
+        enqueue_delivery([current.pk])
+    return current
+
+
+def discard(notice: Notice, user: AbstractBaseUser | str, reason: str) -> Notice:
+    """Drop a notice that will not be sent (audited); its títulos become candidates again."""
+    name = _actor(user, "dunning.review_notices")
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise NoticeStateError("Informe o motivo do descarte.")
+    with transaction.atomic():
+        current = Notice.objects.select_for_update().get(pk=notice.pk)
+        if current.status not in DISCARDABLE:
+            raise NoticeStateError(
+                f"A carta {current.pk} está {current.get_status_display().lower()} e não pode "
+                "ser descartada."
+            )
+        before = current.status
+        current.set_status(NoticeStatus.DISCARDED, reason=reason[:200], lease_until=None)
+        log.record(
+            name,
+            "notice.discard",
+            current,
+            f"Carta {current.pk} descartada (estava {before}): {reason}",
+            {"status": [before, NoticeStatus.DISCARDED], "reason": reason},
+        )
+    return current
+
+
+def summary(tally: Counter[str]) -> str:
+    """A line for the console: what became of the notices."""
+    parts = [
+        f"{tally[NoticeStatus.SENT]} enviada(s)",
+        f"{tally[NoticeStatus.RETRY]} para nova tentativa",
+        f"{tally[NoticeStatus.FAILED]} com falha",
+        f"{tally[NoticeStatus.SKIPPED]} sem e-mail válido",
+    ]
+    if tally[NoticeStatus.DISCARDED]:
+        parts.append(f"{tally[NoticeStatus.DISCARDED]} descartada(s) por pagamento")
+    return ", ".join(parts)
+
+
+def due_count(ids: Iterable[int] | None = None) -> int:
+    now = timezone.now()
+    due = Notice.objects.filter(status__in=_CLAIMABLE).filter(
+        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+    )
+    return due.filter(pk__in=list(ids)).count() if ids is not None else due.count()
