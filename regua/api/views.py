@@ -2,14 +2,15 @@
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 
 from regua.api.decorators import ApiError, requires, route
 from regua.api.pagination import paginate
 from regua.api.params import SMALL_BODY, parse_date, read_json
-from regua.dunning.history import notice_json
+from regua.dunning.history import history as notice_history
+from regua.dunning.history import notice_json, parse_receivable_key
 from regua.dunning.models import DunningRun, GroupBy, Notice, NoticeStatus
 from regua.dunning.runs import execute_run
 from regua.dunning.selection import Filters, SelectionError
@@ -43,11 +44,7 @@ def run_json(run: DunningRun) -> dict[str, Any]:
 
 
 def _notices() -> QuerySet[Notice]:
-    return (
-        Notice.objects.select_related("branch", "customer")
-        .prefetch_related("items__receivable__branch")
-        .order_by("-created_at", "-id")
-    )
+    return notice_history()
 
 
 def _history_json(notice: Notice) -> dict[str, Any]:
@@ -186,27 +183,13 @@ def get_notice(request: HttpRequest, notice_id: int) -> JsonResponse:
 @requires(VIEW_HISTORY)
 def history(request: HttpRequest) -> JsonResponse:
     """Hist. Cobrança: every notice of a customer or a título, newest first (R10)."""
-    notices = _notices()
-    customer = request.GET.get("customer")
-    if customer:
-        notices = notices.filter(customer__code=customer)
-    receivable = request.GET.get("receivable")
-    if receivable:
-        parts = receivable.split("/")
-        if len(parts) < 3 or not all(parts):
-            raise ApiError(
-                400,
-                f"Parâmetro receivable inválido: {receivable!r}; use FILIAL/DUPLICATA/PRESTAÇÃO.",
-            )
-        # A document may itself hold a "/": the branch is the first part, the installment the last.
-        branch, document, installment = parts[0], "/".join(parts[1:-1]), parts[-1]
-        notices = notices.filter(
-            Q(
-                items__receivable__branch__code=branch,
-                items__receivable__document=document,
-                items__receivable__installment=installment,
-            )
-        ).distinct()
+    receivable = None
+    if request.GET.get("receivable"):
+        try:
+            receivable = parse_receivable_key(request.GET["receivable"])
+        except ValueError as failure:
+            raise ApiError(400, f"Parâmetro receivable inválido. {failure}") from None
+    notices = notice_history(customer=request.GET.get("customer") or None, receivable=receivable)
     return JsonResponse(paginate(request, notices, _history_json))
 
 

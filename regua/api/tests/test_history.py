@@ -44,4 +44,6 @@ def test_a_malformed_titulo_is_a_bad_request(client, auth, notices):
     response = client.get("/api/v1/history", {"receivable": "D1"}, **auth)
 
     assert response.status_code == 400
-    assert "FILIAL/DUPLICATA/PRESTAÇÃO" in response.json()["error"]
+    assert response.json()["error"].startswith(
+        "Parâmetro receivable inválido. Título inválido: 'D1'"
+    )
