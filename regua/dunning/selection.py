@@ -201,7 +201,7 @@ def _cents(expression: Any) -> Cast:
 
 
 def _range_windows(
-    reference_date: datetime.date, ranges: list[DelayRange], filters: Filters
+    reference_date: datetime.date, ranges: list[DelayRange], filters: Filters, move: bool
 ) -> list[tuple[Q, DelayRange]]:
     """For each range, the due dates (per calendar place) whose títulos are in it today."""
     branches = Branch.objects.all()
@@ -212,7 +212,6 @@ def _range_windows(
         places[(state, city)].append(pk)
     if not places:
         return []
-    move = calendar.move_due_dates_enabled()
     first = reference_date - datetime.timedelta(days=max(r.end_day for r in ranges))
     last = reference_date - datetime.timedelta(days=min(r.start_day for r in ranges))
     closed = (
@@ -261,7 +260,8 @@ def select(
             "Nenhuma faixa de atraso ativa: cadastre uma com `regua ranges add` antes de emitir."
         )
     selection = Selection(reference_date, group_by, filters)
-    windows = _range_windows(reference_date, ranges, filters)
+    move = calendar.move_due_dates_enabled()
+    windows = _range_windows(reference_date, ranges, filters, move)
     if not windows:
         return selection
     by_id = {r.pk: r for r in ranges}
@@ -276,7 +276,7 @@ def select(
         *(When(range_id=r.pk, then=Value(r.start_day)) for r in ranges),
         output_field=IntegerField(),
     )
-    if calendar.move_due_dates_enabled():
+    if move:
         moved = CalendarDay.objects.filter(
             state=OuterRef("branch__state"),
             city=OuterRef("branch__city"),
