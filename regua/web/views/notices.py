@@ -2,6 +2,7 @@
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from regua.dunning.models import Notice
 from regua.web.permissions import requires
@@ -22,6 +23,7 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires("dunning.view_history")
+@xframe_options_sameorigin
 def notice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     notice = get_object_or_404(Notice, pk=pk)
     if not notice.pdf:
@@ -29,6 +31,4 @@ def notice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     response = HttpResponse(bytes(notice.pdf), content_type="application/pdf")
     disposition = "attachment" if request.GET.get("download") else "inline"
     response["Content-Disposition"] = f'{disposition}; filename="carta-{notice.pk}.pdf"'
-    # The review page shows it in an <object>, which must be allowed to frame it.
-    response["X-Frame-Options"] = "SAMEORIGIN"
     return response
