@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 
 
@@ -5,7 +6,9 @@ class LetterTemplate(models.Model):
     """Modelo de relatório 1, 2 or 3: subject, e-mail bodies and letter of one kind of notice.
 
     Every text is a Jinja2 template rendered in a sandbox (never Django's
-    template language, which is not one).
+    template language, which is not one). Change templates through
+    ``regua.letters.editing.save_template``: it validates, inlines the e-mail's
+    CSS into ``body_html_ready`` and writes the audit log.
     """
 
     number = models.PositiveSmallIntegerField("número", unique=True)
@@ -14,6 +17,9 @@ class LetterTemplate(models.Model):
     body_text = models.TextField("e-mail (texto)")
     body_html = models.TextField("e-mail (HTML)", blank=True)
     letter_html = models.TextField("carta (HTML)", blank=True)
+    # body_html with its <style> rules moved into style="" attributes (Gmail and
+    # Outlook drop <style>), computed when the template is saved.
+    body_html_ready = models.TextField("e-mail (HTML com CSS embutido)", blank=True, editable=False)
     updated_at = models.DateTimeField("atualizado em", auto_now=True)
 
     class Meta:
@@ -24,3 +30,60 @@ class LetterTemplate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} - {self.name}"
+
+    def clean(self) -> None:
+        """The sandbox's checks, for forms: each error on the part it belongs to."""
+        from regua.letters.sandbox import validate_template
+
+        errors: dict[str, list[str]] = {}
+        for error in validate_template(self.fields()):
+            errors.setdefault(error.part, []).append(str(error))
+        if errors:
+            raise ValidationError(errors)
+
+    def fields(self) -> dict[str, str]:
+        """The editable parts, as ``validate_template``, ``preview`` and exports take them."""
+        return {name: getattr(self, name) for name in TEMPLATE_PARTS}
+
+
+# The editable parts of a template, in the order they are shown and exported.
+TEMPLATE_PARTS = ("name", "subject", "body_text", "body_html", "letter_html")
+
+
+class LetterSettings(models.Model):
+    """One row: what the default "Notificação extrajudicial" says about what comes next.
+
+    The text names a law only when the company writes one in ``legal_basis``:
+    the default claims nothing it has not configured.
+    """
+
+    final_notice_days = models.PositiveSmallIntegerField(
+        "prazo da notificação extrajudicial (dias)",
+        default=10,
+        help_text="dias, a partir da data de referência, para regularizar antes das medidas",
+    )
+    final_notice_measures = models.CharField(
+        "medidas após o prazo",
+        max_length=300,
+        default="o encaminhamento do(s) título(s) a protesto e o registro do débito "
+        "em cadastro de proteção ao crédito",
+    )
+    final_notice_legal_basis = models.CharField(
+        "fundamento legal (opcional)",
+        max_length=300,
+        blank=True,
+        help_text="por exemplo a lei que a empresa segue para protesto; vazio, nenhuma lei é citada",
+    )
+    updated_at = models.DateTimeField("atualizado em", auto_now=True)
+
+    class Meta:
+        verbose_name = "configuração das cartas"
+        verbose_name_plural = "configurações das cartas"
+
+    def __str__(self) -> str:
+        return "Configuração das cartas"
+
+    @classmethod
+    def load(cls) -> "LetterSettings":
+        settings, _ = cls.objects.get_or_create(pk=1)
+        return settings

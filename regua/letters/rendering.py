@@ -1,16 +1,29 @@
 """Turning a notice into its subject, e-mail bodies and (for letters) PDF.
 
-The letters issue grows this into the full A4 letter, PIX and inlined CSS; the
-interface stays: ``render_notice(notice) -> RenderedNotice``.
+One template gives every part: the subject and plain-text e-mail (no
+escaping), the HTML e-mail (autoescaped, its CSS inlined when the template was
+saved), and the letter (autoescaped, inside the fixed A4 frame of ``pdf.py``).
 """
 
+import base64
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from django.utils.html import linebreaks
-from jinja2.sandbox import SandboxedEnvironment
 
-from regua.dunning.models import Notice
+from regua.dunning.models import GenerationType, Notice, NoticeItem, NoticeStatus
+from regua.letters import pdf as letter_pdf
+from regua.letters.context import notice_context, sample_contexts
+from regua.letters.inlining import inline_css
+from regua.letters.models import LetterTemplate
+from regua.letters.sandbox import TemplateInvalid, compiled, single_line, validate_template
+
+# States in which a notice's items may still take the amounts it is sent with;
+# after that the history is never edited (R10).
+_OPEN_STATES = frozenset(
+    {NoticeStatus.PENDING, NoticeStatus.HELD, NoticeStatus.SENDING, NoticeStatus.RETRY}
+)
 
 
 @dataclass(frozen=True)
@@ -21,41 +34,125 @@ class RenderedNotice:
     pdf: bytes | None
 
 
-def _environment() -> SandboxedEnvironment:
-    return SandboxedEnvironment(autoescape=False, keep_trailing_newline=True)
+@dataclass(frozen=True)
+class Parts:
+    """A template's sources as rendering needs them (the HTML e-mail already inlined)."""
+
+    subject: str
+    body_text: str
+    body_html: str
+    letter_html: str
+
+    @classmethod
+    def of(cls, template: LetterTemplate) -> "Parts":
+        return cls(
+            subject=template.subject,
+            body_text=template.body_text,
+            body_html=template.body_html_ready,
+            letter_html=template.letter_html,
+        )
 
 
-def notice_context(notice: Notice) -> dict[str, Any]:
-    items = [
-        {
-            "document": item.receivable.document,
-            "installment": item.receivable.installment,
-            "issue_date": item.receivable.issue_date,
-            "due_date": item.due_date,
-            "days_overdue": item.days_overdue,
-            "balance": item.balance,
-        }
-        for item in notice.items.select_related("receivable").order_by("due_date", "id")
-    ]
-    return {
-        "branch": notice.branch,
-        "customer": notice.customer,
-        "items": items,
-        "total_balance": notice.total_balance,
-        "reference_date": notice.reference_date,
-    }
-
-
-def render_notice(notice: Notice) -> RenderedNotice:
-    env = _environment()
-    context = notice_context(notice)
-    template = notice.template
-    # A header holds one line: whatever a template or a customer's name brings,
-    # line breaks never reach the Subject.
-    subject = " ".join(env.from_string(template.subject).render(context).split())
-    text = env.from_string(template.body_text).render(context)
-    if template.body_html:
-        html = SandboxedEnvironment(autoescape=True).from_string(template.body_html).render(context)
+def render_email(parts: Parts, context: dict[str, Any]) -> tuple[str, str, str]:
+    """Subject (one line), text and HTML of the e-mail."""
+    subject = single_line(compiled("subject", parts.subject).render(context))
+    text = compiled("body_text", parts.body_text).render(context)
+    if parts.body_html:
+        html = compiled("body_html", parts.body_html).render(context)
     else:
         html = linebreaks(text, autoescape=True)
-    return RenderedNotice(subject=subject, text=text, html=html, pdf=None)
+    return subject, text, html
+
+
+def letter_document(parts: Parts, context: dict[str, Any], text: str | None = None) -> str:
+    """The letter's whole HTML document; without "Carta (HTML)" the e-mail text is the letter."""
+    if parts.letter_html.strip():
+        content = compiled("letter_html", parts.letter_html).render(context)
+    else:
+        if text is None:
+            text = compiled("body_text", parts.body_text).render(context)
+        content = linebreaks(text, autoescape=True)
+    return letter_pdf.letter_html(context, content)
+
+
+def render(parts: Parts, context: dict[str, Any], *, with_pdf: bool) -> RenderedNotice:
+    subject, text, html = render_email(parts, context)
+    pdf = letter_pdf.render_pdf(letter_document(parts, context, text)) if with_pdf else None
+    return RenderedNotice(subject=subject, text=text, html=html, pdf=pdf)
+
+
+def record_charges(pairs: list[tuple[NoticeItem, Any]]) -> None:
+    """Write each item's fine, interest and updated amount as the letter shows them (R9, R10)."""
+    changed = []
+    for item, shown in pairs:
+        values = (shown.fine, shown.interest, shown.updated_amount)
+        if (item.fine, item.interest, item.updated_amount) != values:
+            item.fine, item.interest, item.updated_amount = values
+            changed.append(item)
+    if changed:
+        NoticeItem.objects.bulk_update(changed, ["fine", "interest", "updated_amount"])
+
+
+def render_notice(notice: Notice, *, with_pdf: bool | None = None) -> RenderedNotice:
+    """The notice as it is sent: e-mail parts, and the PDF letter for "Email e Carta".
+
+    While the notice is not yet sent, its items are updated with the fine,
+    interest and updated amount shown, so the history keeps what the customer
+    read. The PDF is rendered afresh (R8 may have dropped títulos since the
+    review); the same notice and data always give the same bytes.
+    """
+    if with_pdf is None:
+        with_pdf = notice.generation == GenerationType.EMAIL_AND_LETTER
+    built = notice_context(notice)
+    if notice.status in _OPEN_STATES:
+        record_charges(built.items)
+    return render(Parts.of(notice.template), built.context, with_pdf=with_pdf)
+
+
+def render_letter(notice: Notice) -> bytes:
+    """The PDF letter of a notice, whatever its generation type."""
+    rendered = render_notice(notice, with_pdf=True)
+    assert rendered.pdf is not None
+    return rendered.pdf
+
+
+def notice_letter_document(notice: Notice) -> str:
+    built = notice_context(notice)
+    return letter_document(Parts.of(notice.template), built.context)
+
+
+def preview(template_fields: dict[str, str], *, with_pdf: bool = True) -> RenderedNotice:
+    """The template (saved or not) rendered on the sample data; raises TemplateInvalid."""
+    problems = validate_template(template_fields)
+    if problems:
+        raise TemplateInvalid(problems)
+    parts = Parts(
+        subject=template_fields["subject"],
+        body_text=template_fields["body_text"],
+        body_html=inline_css(template_fields.get("body_html", "")),
+        letter_html=template_fields.get("letter_html", ""),
+    )
+    return render(parts, sample_contexts()[0], with_pdf=with_pdf)
+
+
+_DATA_IMAGE = re.compile(r'src="data:image/png;base64,([A-Za-z0-9+/=]+)"')
+
+
+def html_with_cid(html: str) -> tuple[str, list[tuple[str, bytes]]]:
+    """The HTML with its ``data:`` PNG images turned into ``cid:`` references, and the images.
+
+    Gmail and Outlook do not show ``data:`` images: a sender that builds
+    multipart/related messages attaches each image inline with its Content-ID.
+    """
+    images: list[tuple[str, bytes]] = []
+    seen: dict[str, str] = {}
+
+    def swap(match: re.Match[str]) -> str:
+        data = match.group(1)
+        if data not in seen:
+            cid = f"img{len(seen) + 1}@regua"
+            seen[data] = cid
+            images.append((cid, base64.b64decode(data)))
+        return f'src="cid:{seen[data]}"'
+
+    return _DATA_IMAGE.sub(swap, html), images

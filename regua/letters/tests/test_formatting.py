@@ -1,0 +1,68 @@
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from regua.letters import formatting
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (Decimal("1234.56"), "R$ 1.234,56"),
+        (Decimal("0"), "R$ 0,00"),
+        (Decimal("1234567.005"), "R$ 1.234.567,01"),
+        (Decimal("-10"), "-R$ 10,00"),
+        (Decimal("0.5"), "R$ 0,50"),
+        ("99.9", "R$ 99,90"),
+    ],
+)
+def test_it_writes_money_the_brazilian_way(value, expected):
+    assert formatting.money(value) == expected
+
+
+def test_it_refuses_float_money():
+    with pytest.raises(TypeError):
+        formatting.money(1.5)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (datetime.date(2026, 11, 28), "28 de novembro de 2026"),
+        (datetime.date(2026, 3, 1), "1º de março de 2026"),
+        (None, ""),
+    ],
+)
+def test_it_writes_long_dates_in_portuguese(value, expected):
+    assert formatting.long_date(value) == expected
+
+
+def test_it_writes_short_dates_day_first():
+    assert formatting.short_date(datetime.date(2026, 2, 5)) == "05/02/2026"
+
+
+@pytest.mark.parametrize(
+    ("days", "expected"),
+    [
+        (-3, "vence em 3 dias"),
+        (-1, "vence em 1 dia"),
+        (0, "vence hoje"),
+        (1, "venceu há 1 dia"),
+        (45, "venceu há 45 dias"),
+    ],
+)
+def test_it_words_the_due_status_for_both_sides_of_the_due_date(days, expected):
+    assert formatting.due_status(days) == expected
+
+
+def test_it_punctuates_cpf_cnpj_and_cep():
+    assert formatting.document_number("11222333000181") == "11.222.333/0001-81"
+    assert formatting.document_number("12345678909") == "123.456.789-09"
+    assert formatting.document_number("isento") == "isento"
+    assert formatting.zip_code("01001000") == "01001-000"
+
+
+def test_it_writes_percentages_with_the_places_they_have():
+    assert formatting.percent(Decimal("2.0000")) == "2%"
+    assert formatting.percent(Decimal("0.0330")) == "0,033%"
