@@ -1,9 +1,97 @@
+"""``python -m bench [--quick] [--only B1,B3]``: Régua's benchmarks, each beside its floor.
+
+Runs on SQLite always and on PostgreSQL too when DATABASE_URL points at a
+server (in databases of its own, ``regua_bench_*``, created and dropped here).
+Prints one table; the full run also writes it, with the machine, into
+docs/BENCHMARKS.md. Exits non-zero only when a benchmark broke, never because
+a goal was missed.
+"""
+
+import argparse
+import os
+import shutil
 import sys
+import time
+from collections.abc import Sequence
+
+from bench import databases, report
+from bench.report import Row
+from bench.suite import FULL, QUICK, Bench, capabilities, failed
+
+ALL = ("B1", "B2", "B3", "B4", "B5")
 
 
-def main() -> int:
-    print("benchmarks: nothing measured yet", file=sys.stderr)
-    return 0
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="tamanhos pequenos (CI)")
+    parser.add_argument(
+        "--only", default=",".join(ALL), help="benchmarks a rodar, separados por vírgula"
+    )
+    parser.add_argument(
+        "--sqlite-only", action="store_true", help="ignora o PostgreSQL de DATABASE_URL"
+    )
+    args = parser.parse_args(argv)
+    which = {name.strip().upper() for name in args.only.split(",") if name.strip()}
+    unknown = which - set(ALL)
+    if unknown:
+        parser.error(f"benchmark desconhecido: {', '.join(sorted(unknown))} (use {', '.join(ALL)})")
+    sizes = QUICK if args.quick else FULL
+    started = time.monotonic()
+    load_at_start = report.load()
+
+    def log(message: str) -> None:
+        print(f"[{time.monotonic() - started:7.1f}s] {message}", file=sys.stderr, flush=True)
+
+    work_dir = databases.work_dir()
+    url = None if args.sqlite_only else os.environ.get("DATABASE_URL")
+    rows: list[Row] = []
+    engines: list[databases.Engine] = []
+    versions: dict[str, str] = {}
+    try:
+        engines = databases.engines(work_dir, url)
+        for engine in engines:
+            log(f"{engine.label}: migrating the template database")
+            try:
+                engine.template()
+            except Exception as error:  # noqa: BLE001 - every benchmark on it is then broken
+                rows += [failed(name, engine, "", error) for name in sorted(which)]
+                continue
+            versions["SQLite" if engine.label == "sqlite" else "PostgreSQL"] = engine.version
+            bench = Bench(sizes, capabilities(engine.template().env), work_dir, log)
+            if which & {"B1", "B2"}:
+                log(f"{engine.label}: B1/B2")
+                rows += bench.b1_b2(engine, which)
+            if "B3" in which:
+                log(f"{engine.label}: B3")
+                rows += bench.b3(engine)
+            if "B4" in which:
+                log(f"{engine.label}: B4")
+                rows += bench.b4(engine)
+            if "B5" in which:
+                log(f"{engine.label}: B5")
+                rows += bench.b5(engine)
+    finally:
+        for engine in engines:
+            try:
+                engine.close()
+            except Exception as error:  # noqa: BLE001 - cleaning up must not hide the results
+                log(f"could not drop {engine.label}'s template: {error}")
+        shutil.rmtree(work_dir, ignore_errors=True)
+
+    order = {name: i for i, name in enumerate(ALL)}
+    rows.sort(key=lambda r: (order.get(r.benchmark[:2], 9), r.database != "sqlite"))
+    print(report.table(rows))
+    notes = report.notes(rows)
+    if notes:
+        print()
+        print(notes)
+    print(f"\nload average at start {load_at_start}, at end {report.load()}")
+    if not args.quick and which == set(ALL):
+        description = report.machine(versions, load_at_start)
+        report.write_doc(rows, description, "make bench" + (" (SQLite only)" if not url else ""))
+        log(f"wrote {report.DOC}")
+    log("done")
+    return 1 if any(row.status == "error" for row in rows) else 0
 
 
 if __name__ == "__main__":
