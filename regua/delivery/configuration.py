@@ -16,6 +16,7 @@ from regua.delivery.addresses import (
     check_address,
     check_address_list,
 )
+from regua.delivery.encryption import EncryptionError
 from regua.delivery.models import BranchSender, EmailMode, EmailSettings, Security
 from regua.receivables.models import Branch
 
@@ -100,6 +101,16 @@ def validate(cfg: EmailSettings) -> None:
             ) from None
 
 
+def _stored_password(cfg: EmailSettings | None) -> str | None:
+    """The saved password, or None when there is none or it no longer opens."""
+    if cfg is None or not cfg.has_password:
+        return "" if cfg is not None else None
+    try:
+        return cfg.password()
+    except EncryptionError:
+        return None
+
+
 def configure_email(user: str, *, password: str | None = None, **fields: Any) -> EmailSettings:
     """Save the settings given (others stay); ``password``: None keeps it, "" removes it.
 
@@ -116,15 +127,14 @@ def configure_email(user: str, *, password: str | None = None, **fields: Any) ->
                 value = value.strip()
             setattr(cfg, name, value)
         validate(cfg)
-        if password is not None:
+        password_changed = password is not None and password != _stored_password(before)
+        if password is not None and password_changed:
             _one_line("Senha", password)
             cfg.set_password(password)
         cfg.updated_by = user
         cfg.save()
         changes = log.diff(before, cfg, EDITABLE)
-        if password is not None and (
-            before is None or before.password_encrypted != cfg.password_encrypted
-        ):
+        if password_changed:
             changes["password_changed"] = "removed" if not password else "changed"
         log.record(
             user,
