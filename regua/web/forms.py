@@ -1,7 +1,7 @@
 """Forms of the pages; the rules they enforce live in the engine's functions."""
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth.forms import UserCreationForm
@@ -115,7 +115,7 @@ class ImportForm(forms.Form):
         return data
 
 
-def _codes(text: str) -> tuple[str, ...]:
+def codes(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(c.strip() for c in text.replace(";", ",").split(",") if c.strip()))
 
 
@@ -138,10 +138,10 @@ class RunForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["collections"].choices = [
+        cast(forms.ChoiceField, self.fields["collections"]).choices = [
             (c.code, str(c)) for c in CollectionType.objects.filter(dunnable=True)
         ]
-        self.fields["branch"].choices = [("", "Todas")] + [
+        cast(forms.ChoiceField, self.fields["branch"]).choices = [("", "Todas")] + [
             (b.code, str(b)) for b in Branch.objects.all()
         ]
 
@@ -153,6 +153,6 @@ class RunForm(forms.Form):
             issued_from=data["issued_from"],
             issued_to=data["issued_to"],
             collections=tuple(data["collections"]),
-            customers=_codes(data["customers"]),
+            customers=codes(data["customers"]),
             branch=data["branch"] or None,
         )

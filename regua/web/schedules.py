@@ -5,4 +5,6 @@ import datetime
 
 def next_automatic_run() -> datetime.datetime | None:
     """When the next scheduled run starts, or None when nothing is scheduled."""
-    return None
+    from regua.delivery.schedules import next_run_at
+
+    return next_run_at()

@@ -19,14 +19,14 @@ logger = logging.getLogger("regua.web")
 IN_FLIGHT = (NoticeStatus.PENDING, NoticeStatus.SENDING)
 
 
-def _deliver(run_id: int, notice_ids: list[int]) -> None:
+def _deliver(run_id: int | None, notice_ids: list[int]) -> None:
     from regua.delivery import outbox
 
     try:
-        if notice_ids:
-            outbox.deliver_now(notice_ids)
-        run = DunningRun.objects.get(pk=run_id)
-        refresh_run_counts(run)
+        outbox.deliver_now(notice_ids)
+        run = DunningRun.objects.filter(pk=run_id).first() if run_id is not None else None
+        if run is not None:
+            refresh_run_counts(run)
     except Exception:
         logger.exception("Falha ao entregar as cartas da emissão %s", run_id)
     finally:
@@ -34,10 +34,18 @@ def _deliver(run_id: int, notice_ids: list[int]) -> None:
         close_old_connections()
 
 
-def deliver_in_background(run: DunningRun, notice_ids: list[int]) -> threading.Thread:
-    """Start delivering once the current transaction commits; returns the thread."""
+def deliver_in_background(
+    notice_ids: list[int], *, run: DunningRun | None = None
+) -> threading.Thread | None:
+    """Start delivering once the current transaction commits; returns the thread, if any.
+
+    With ``run``, its counts are refreshed once the notices are delivered.
+    """
+    if not notice_ids:
+        return None
+    run_id = run.pk if run is not None else None
     thread = threading.Thread(
-        target=_deliver, args=(run.pk, list(notice_ids)), name=f"regua-run-{run.pk}", daemon=True
+        target=_deliver, args=(run_id, list(notice_ids)), name="regua-delivery", daemon=True
     )
     transaction.on_commit(thread.start)
     return thread

@@ -1,7 +1,19 @@
 from django.contrib.auth import views as auth_views
 from django.urls import URLPattern, URLResolver, include, path
 
-from regua.web.views import customers, dashboard, history, holidays, notices, ranges, runs, users
+from regua.web.views import (
+    customers,
+    dashboard,
+    email,
+    history,
+    holidays,
+    notices,
+    pending,
+    ranges,
+    runs,
+    schedules,
+    users,
+)
 from regua.web.views.waiting import waiting
 
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -22,23 +34,19 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("emitir/<int:pk>/", runs.run_detail, name="run"),
     path("emitir/<int:pk>/progresso/", runs.run_progress, name="run_progress"),
     path("revisao/", waiting("dunning.review_notices", "Revisão", "review"), name="review"),
-    path("pendencias/", waiting("dunning.review_notices", "Pendências", "pending"), name="pending"),
+    path("pendencias/", pending.pending_list, name="pending"),
+    path("cartas/<int:pk>/reenviar/", pending.notice_resend, name="notice_resend"),
+    path("cartas/<int:pk>/descartar/", pending.notice_discard, name="notice_discard"),
     path("faixas/", ranges.range_list, name="ranges"),
     path("faixas/nova/", ranges.range_edit, name="range_add"),
     path("faixas/<int:pk>/", ranges.range_edit, name="range_edit"),
     path("faixas/<int:pk>/remover/", ranges.range_remove, name="range_remove"),
     path("feriados/", holidays.holiday_list, name="holidays"),
     path("feriados/<int:pk>/remover/", holidays.holiday_remove, name="holiday_remove"),
-    path(
-        "agendamentos/",
-        waiting("delivery.manage_schedules", "Agendamentos", "schedules"),
-        name="schedules",
-    ),
+    path("agendamentos/", schedules.schedule_list, name="schedules"),
+    path("agendamentos/<int:pk>/remover/", schedules.schedule_remove, name="schedule_remove"),
     path("modelos/", waiting("letters.manage_templates", "Modelos", "templates"), name="templates"),
     path("importar/", waiting("receivables.import_data", "Importar", "import"), name="import"),
-    path(
-        "email/",
-        waiting("delivery.configure_email", "Configurar e-mail para envio", "email"),
-        name="email_settings",
-    ),
+    path("email/", email.email_settings, name="email_settings"),
+    path("email/teste/", email.email_test, name="email_test"),
 ]

@@ -35,3 +35,12 @@ def administrator(db):
 
 
 from regua.web.tests.browser import browser_page  # noqa: E402, F401 - the browser tests' fixture
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server on 127.0.0.1; ``.messages`` holds what it accepted."""
+    from regua.web.tests.smtp import SmtpServer
+
+    with SmtpServer() as server:
+        yield server

@@ -29,7 +29,7 @@ class PostTargets(HTMLParser):
 
 def post_targets_of_every_page(client, world):
     targets = set()
-    for name, (method, kwargs, _) in MATRIX.items():
+    for name, (method, kwargs, *_) in MATRIX.items():
         if method != "GET":
             continue
         args = {k: world.arg(v) for k, v in kwargs.items()}

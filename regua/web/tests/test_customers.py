@@ -82,6 +82,7 @@ def test_the_history_of_a_customer_exports_as_csv_xlsx_and_winthor(client, opera
 
     xlsx = client.get(reverse("history_export", args=["xlsx"]))
     sheet = load_workbook(io.BytesIO(b"".join(xlsx.streaming_content))).active
+    assert sheet is not None
     assert sheet.cell(row=2, column=7).value == "2001"
 
     winthor = client.get(reverse("history_export", args=["winthor"]))

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import User
 
+from regua.delivery.models import Schedule
 from regua.dunning.models import DelayRange, DunningRun, Holiday, Notice
 from regua.dunning.tests.builders import make_notice
 from regua.receivables.models import Customer
@@ -19,6 +20,7 @@ class World:
     delay_range: DelayRange
     spare_range: DelayRange
     holiday: Holiday
+    schedule: Schedule
 
     @property
     def run(self) -> DunningRun:
@@ -67,4 +69,5 @@ def make_world(user: User) -> World:
         delay_range=delay_range,
         spare_range=spare_range,
         holiday=holiday,
+        schedule=Schedule.objects.create(name="Manhã", time_of_day=datetime.time(7, 30)),
     )

@@ -2,7 +2,7 @@
 
 import tempfile
 
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest
 
 from regua.dunning.history import export_history, history
 from regua.web.permissions import requires
@@ -18,7 +18,7 @@ FORMATS = {
 
 
 @requires("dunning.view_history")
-def history_export(request: HttpRequest, fmt: str) -> HttpResponse:
+def history_export(request: HttpRequest, fmt: str) -> FileResponse:
     if fmt not in FORMATS:
         raise Http404("formato desconhecido")
     customer = request.GET.get("cliente") or None

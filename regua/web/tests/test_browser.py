@@ -1,0 +1,131 @@
+"""The newcomer's path and the permissions, in a real browser."""
+
+import datetime
+
+import pytest
+import time_machine
+from playwright.sync_api import expect
+
+from regua.web.tests.browser import log_in, screenshot
+from regua.web.tests.conftest import PASSWORD, make_user
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+def test_an_operator_is_refused_the_email_settings_page(browser_page):
+    make_user("olga", "operator")
+    page = browser_page
+    log_in(page, "olga", PASSWORD)
+    expect(page.get_by_role("link", name="E-mail")).to_have_count(0)  # not even offered
+    response = page.goto(page.base_url + "/email/")
+    assert response.status == 403
+    expect(page.get_by_role("alert")).to_contain_text(
+        "Você não tem a permissão: Pode configurar e-mail para envio"
+    )
+    screenshot(page, "acesso-negado")
+
+
+def newcomer_data():
+    """What an import would have brought: one branch, a customer who owes, one who has no e-mail."""
+    import datetime
+
+    from regua.test import make_branch, make_collection, make_customer, make_receivable
+
+    branch = make_branch("1")
+    boleto = make_collection("BK", description="BANCO - BOLETO")
+    good = make_customer(
+        "2001", name="MERCADO BOA VISTA LTDA", billing_email="financeiro@boavista.com.br"
+    )
+    make_customer("2002", name="PADARIA SEM EMAIL", email="")
+    make_receivable(
+        branch, good, datetime.date(2026, 11, 20), "350.00", document="111", collection=boleto
+    )
+    make_receivable(
+        branch, good, datetime.date(2026, 11, 25), "120.00", document="112", collection=boleto
+    )
+    return good
+
+
+def configure_email(page, port):
+    page.get_by_role("link", name="E-mail").click()
+    page.get_by_label("Servidor SMTP").fill("127.0.0.1")
+    page.get_by_label("Porta").fill(str(port))
+    page.get_by_label("Segurança").select_option("none")
+    page.get_by_label("Nome do remetente").fill("Cobrança Exemplo")
+    page.get_by_label("E-mail do remetente").fill("cobranca@exemplo.com.br")
+    page.get_by_role("button", name="Salvar").click()
+    expect(page.get_by_role("status").first).to_contain_text("Configuração de e-mail salva.")
+
+
+def add_range(page, start, end, name, generation="email"):
+    page.get_by_role("link", name="Faixas de atraso").click()
+    page.get_by_role("link", name="Nova faixa").click()
+    page.get_by_label("Nome").fill(name)
+    page.get_by_label("Início (dias)").fill(str(start))
+    page.get_by_label("Fim (dias)").fill(str(end))
+    page.get_by_label("Modelo").select_option(index=0)
+    page.get_by_label("Tipo de geração").select_option(generation)
+    page.get_by_role("button", name="Salvar").click()
+    expect(page.get_by_role("status")).to_contain_text(f"“{name}”")
+
+
+@time_machine.travel(datetime.datetime(2026, 11, 30, 12, 0, tzinfo=datetime.UTC), tick=True)
+def test_a_newcomer_configures_ranges_emits_and_finds_the_notice_in_the_history(
+    browser_page, smtp_server
+):
+    make_user("ana", "administrator")
+    newcomer_data()
+    page = browser_page
+    log_in(page, "ana", PASSWORD)
+    screenshot(page, "painel")
+
+    configure_email(page, smtp_server.port)
+    page.get_by_label("Enviar mensagem de teste para").fill("ana@exemplo.com.br")
+    page.get_by_role("button", name="Enviar e-mail de teste").click()
+    expect(page.locator("#resultado-teste")).to_have_class("message success")
+    assert [m.rcpt_tos for m in smtp_server.messages] == [["ana@exemplo.com.br"]]
+    screenshot(page, "configurar-email")
+
+    add_range(page, -5, -1, "Lembrete")
+    add_range(page, 1, 30, "Primeiro aviso")
+    add_range(page, 31, 60, "Carta registrada", generation="email_and_letter")
+    expect(page.locator("svg rect.range")).to_have_count(3)
+    screenshot(page, "faixas")
+
+    page.get_by_role("link", name="Emitir").click()
+    page.get_by_label("Data de referência").fill("2026-11-30")
+    page.get_by_role("button", name="Pré-visualizar").click()
+    preview = page.locator("section[aria-labelledby=previa]")
+    expect(preview).to_contain_text("MERCADO BOA VISTA LTDA")
+    expect(preview).to_contain_text("financeiro@boavista.com.br")
+    expect(preview).to_contain_text("R$ 470,00")
+    screenshot(page, "emitir-previa")
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Emitir", exact=True).click()
+    expect(page.locator("#progresso h2")).to_have_text("Envio concluído", timeout=30_000)
+    expect(page.locator("#progresso")).to_contain_text("Enviada: 1")
+    screenshot(page, "emitir-progresso")
+    sent = smtp_server.messages[-1]
+    assert sent.rcpt_tos == ["financeiro@boavista.com.br"]
+    assert "111" in sent.message.get_body(("plain",)).get_content()
+
+    page.get_by_role("link", name="Clientes").click()
+    page.get_by_label("Buscar cliente").fill("boa vista")
+    page.get_by_role("button", name="Buscar").click()
+    page.get_by_role("link", name="MERCADO BOA VISTA LTDA").click()
+    page.get_by_role("tab", name="Hist. Cobrança").click()
+    history = page.locator("#tab-panel")
+    expect(history).to_contain_text("111/1")
+    expect(history).to_contain_text("ana")
+    expect(history).to_contain_text("30/11/2026")
+    screenshot(page, "cliente-historico")
+    history.get_by_role("link").first.click()
+    expect(page.locator("dl.details")).to_contain_text("ana")
+    expect(page.frame_locator("iframe.message-frame").locator("body")).to_contain_text(
+        "MERCADO BOA VISTA LTDA"
+    )
+    screenshot(page, "carta-detalhe")
