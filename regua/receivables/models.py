@@ -8,6 +8,12 @@ from django.db.models import F, Q
 NEVER_DUNNED_CODES = ("DESD", "CRED", "DEVP", "DEVT", "BNF", "BNFT", "BNFR", "BNTR", "BNRP")
 
 
+def is_never_dunned(code: str) -> bool:
+    """Whether a collection code is one WinThor never collects (BNF* is bonus of any kind)."""
+    code = code.strip().upper()
+    return code in NEVER_DUNNED_CODES or code.startswith("BNF")
+
+
 class DoNotDun(models.Model):
     """R4's "do not dun" mark, optionally until a date (a promise, an agreement, protest)."""
 

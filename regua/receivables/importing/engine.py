@@ -1,0 +1,305 @@
+"""The one import engine behind the command line, the web upload and the API.
+
+A file streams through in batches inside one transaction. By default the file
+is all-or-nothing: every row is still validated (so the user gets every bad
+row at once) and the transaction is rolled back when any row is bad.
+With ``skip_invalid`` the good rows are kept and the bad ones rejected.
+"""
+
+from collections.abc import Callable, Iterator
+from decimal import Decimal
+from functools import partial
+from typing import Any, BinaryIO, Final
+
+from django.db import transaction
+
+from regua.audit.log import record
+from regua.receivables.importing import values as v
+from regua.receivables.importing.columns import KINDS, NOT_READ, Column, lookup
+from regua.receivables.importing.files import BadLine, FileProblem, Table, open_table
+from regua.receivables.importing.loaders import LOADERS, Loader, Row
+from regua.receivables.importing.result import ImportResult, RowError
+
+BATCH_SIZE: Final = 2000
+AUDIT_ACTION: Final = "receivables.import"
+
+Reader = Callable[[v.Cell], Any]
+
+
+class UnknownKind(ValueError):
+    pass
+
+
+def _required(read: Reader) -> Reader:
+    def required(cell: v.Cell) -> Any:
+        value = read(cell)
+        if value is None or value == "":
+            raise v.BadValue("campo obrigatório vazio")
+        return value
+
+    return required
+
+
+def _money(style: v.DecimalStyle, *, required: bool) -> Reader:
+    decimal = v.decimal
+
+    def money(cell: v.Cell) -> Decimal:
+        value = decimal(cell, style, places=2, max_digits=14)
+        if value is None:
+            if required:
+                raise v.BadValue("campo obrigatório vazio")
+            return Decimal("0.00")
+        return value
+
+    return money
+
+
+def _false_if_empty(cell: v.Cell) -> bool:
+    return bool(v.boolean(cell))
+
+
+def _cancel_date(cell: v.Cell) -> bool:
+    return v.date(cell) is not None
+
+
+def _collection_code(cell: v.Cell, max_length: int) -> str:
+    return v.code(cell, max_length).upper()
+
+
+def _collection_ref(cell: v.Cell, max_length: int) -> str:
+    return v.limited_text(cell, max_length).upper()
+
+
+_PLAIN_TEXT: Final = frozenset({"text", "email"})
+
+
+def make_reader(column: Column, style: v.DecimalStyle) -> Reader:
+    """The function that reads one cell of ``column`` in this file."""
+    percent = partial(v.decimal, style=style, places=4, max_digits=7)
+    readers: dict[str, Reader] = {
+        "code": partial(v.code, max_length=column.max_length),
+        "collection_code": partial(_collection_code, max_length=column.max_length),
+        "collection_ref": partial(_collection_ref, max_length=column.max_length),
+        "text": partial(v.limited_text, max_length=column.max_length),
+        "email": partial(v.limited_text, max_length=column.max_length),
+        "cnpj": v.cnpj,
+        "document": v.document,
+        "percent": percent,
+        "percent_or_default": percent,
+        "required_money": _money(style, required=True),
+        "money_or_zero": _money(style, required=False),
+        "date": v.date,
+        "required_date": v.required_date,
+        "bool": _false_if_empty,
+        "dunnable": v.boolean,
+        "cancel_date": _cancel_date,
+    }
+    read = readers[column.read]
+    if column.read == "text" and column.required:
+        read = _required(read)
+    return read
+
+
+def map_header(kind: str, header: list[str], result: ImportResult) -> list[tuple[int, Column]]:
+    """Which column of the file feeds which field; raises FileProblem for a bad header."""
+    names = lookup(kind)
+    mapped: list[tuple[int, Column]] = []
+    by_attr: dict[str, str] = {}
+    ignored: list[str] = []
+    for index, name in enumerate(header):
+        key = name.strip().lower()
+        if not key:
+            continue
+        column = names.get(key) if key not in NOT_READ else None
+        if column is None:
+            if name not in ignored:
+                ignored.append(name)
+            continue
+        if column.attr in by_attr:
+            raise FileProblem(
+                f"as colunas {by_attr[column.attr]!r} e {name!r} dizem a mesma coisa "
+                f"({column.header}); deixe só uma",
+                row=1,
+            )
+        by_attr[column.attr] = name
+        # Messages name the column as the file does.
+        mapped.append(
+            (index, Column(name, column.attr, column.read, (), column.required, column.max_length))
+        )
+    missing = [c for c in KINDS[kind] if c.required and c.attr not in by_attr]
+    if missing:
+        listed = ", ".join(
+            c.header + (f" (ou {'/'.join(c.winthor)})" if c.winthor else "") for c in missing
+        )
+        raise FileProblem(f"faltam colunas obrigatórias: {listed}", row=1)
+    result.ignored_columns = ignored
+    return mapped
+
+
+class _Run:
+    """One import in progress: parse rows, hand batches to the loader."""
+
+    def __init__(self, table: Table, mapped: list[tuple[int, Column]], loader: Loader) -> None:
+        self.table = table
+        self.loader = loader
+        self.result = loader.result
+        style = v.DecimalStyle(hint=table.decimal_hint)
+        # Plain text cells are by far the most common: parse() reads them inline
+        # (max_length > 0) and calls the reader only when something is unusual.
+        self.readers = [
+            (
+                i,
+                c.header,
+                c.attr,
+                make_reader(c, style),
+                c.max_length if c.read in _PLAIN_TEXT and not c.required else 0,
+            )
+            for i, c in mapped
+        ]
+        self.width = len(table.header)
+
+    def parse(self, number: int, cells: list[v.Cell]) -> Row:
+        row = Row(number, cells, {})
+        values = row.values
+        width = len(cells)
+        for index, header, attr, read, plain in self.readers:
+            cell = cells[index] if index < width else None
+            if plain and type(cell) is str:
+                value = cell.strip()
+                if len(value) <= plain and value[:1] != "'":
+                    values[attr] = value
+                    continue
+            try:
+                values[attr] = read(cell)
+            except v.BadValue as exc:
+                row.fail(header, _shown(cell), exc.message)
+        if width > self.width and any(_shown(c) for c in cells[self.width :]):
+            row.fail("", "", f"a linha tem {width} colunas e o cabeçalho, {self.width}")
+        return row
+
+    def reject(self, row: Row) -> None:
+        for error in row.errors:
+            self.result.add_error(error)
+        self.result.reject(
+            row.number, [_shown(c) for c in row.cells], "; ".join(_reason(e) for e in row.errors)
+        )
+
+    def rows(self) -> Iterator[Row]:
+        for number, cells in self.table.rows:
+            if isinstance(cells, BadLine):
+                row = Row(number, [cells.preview], {})
+                row.fail("", "", cells.message)
+                yield row
+                continue
+            if not any(cells) or all(not v.text(c) for c in cells):
+                continue  # blank line
+            yield self.parse(number, cells)
+
+    def go(self, progress: Callable[[int], None] | None) -> None:
+        batch: list[Row] = []
+        for row in self.rows():
+            self.result.rows += 1
+            batch.append(row)
+            if len(batch) >= BATCH_SIZE:
+                self.loader.process(batch, self.reject)
+                batch = []
+                if progress:
+                    progress(self.result.rows)
+        if batch:
+            self.loader.process(batch, self.reject)
+        if progress:
+            progress(self.result.rows)
+
+
+def _shown(cell: v.Cell) -> str:
+    return v.text(cell) if not isinstance(cell, str) else cell
+
+
+def _reason(error: RowError) -> str:
+    return f"{error.column}: {error.message}" if error.column else error.message
+
+
+def import_file(
+    kind: str,
+    stream: BinaryIO,
+    *,
+    filename: str = "",
+    user: str,
+    snapshot: bool = False,
+    skip_invalid: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> ImportResult:
+    """Import ``stream`` as ``kind``; problems come back in the result, never raised.
+
+    ``snapshot`` (receivables only): the file is the complete list of the open
+    títulos of the branches it names; their títulos missing from it are marked
+    settled. One audit entry records the import and its counts.
+    """
+    if kind not in KINDS:
+        raise UnknownKind(f"tipo de importação desconhecido: {kind!r}")
+    if snapshot and kind != "receivables":
+        raise UnknownKind("a carga completa (--snapshot) só vale para títulos (receivables)")
+    result = ImportResult(
+        kind=kind, filename=filename, snapshot=snapshot, skip_invalid=skip_invalid
+    )
+    try:
+        table = open_table(stream, filename)
+    except FileProblem as exc:
+        result.add_error(RowError(exc.row, "", "", exc.message))
+        _audit(result, user)
+        return result
+    try:
+        result.header = table.header
+        mapped = map_header(kind, table.header, result)
+    except FileProblem as exc:
+        table.close()
+        result.add_error(RowError(exc.row, "", "", exc.message))
+        _audit(result, user)
+        return result
+    try:
+        with transaction.atomic():
+            present = {c.attr: c for _, c in mapped}
+            loader = LOADERS[kind](result, present, user)
+            _Run(table, mapped, loader).go(progress)
+            if result.rows == 0 and not result.error_count:
+                result.add_error(
+                    RowError(None, "", "", "o arquivo só tem o cabeçalho, sem linhas de dados")
+                )
+            elif snapshot and (skip_invalid or not result.error_count):
+                result.settled = loader.settle_missing()
+            if result.error_count and not (skip_invalid and result.rows > result.rejected_count):
+                transaction.set_rollback(True)
+                result.discard_counts()
+            else:
+                result.committed = True
+                _audit(result, user)
+    finally:
+        table.close()
+    if not result.committed:
+        _audit(result, user)
+    return result
+
+
+def _audit(result: ImportResult, user: str) -> None:
+    what = {
+        "branches": "filiais",
+        "collection-types": "tipos de cobrança",
+        "customers": "clientes",
+        "receivables": "títulos",
+        "payments": "pagamentos",
+    }[result.kind]
+    record(
+        user,
+        AUDIT_ACTION,
+        description=f"Importação de {what}"
+        + (f" ({result.filename})" if result.filename else "")
+        + f": {result.summary()}",
+        changes={
+            "kind": result.kind,
+            "file": result.filename,
+            "snapshot": result.snapshot,
+            "skip_invalid": result.skip_invalid,
+            "ok": result.committed,
+            **result.counts(),
+        },
+    )

@@ -1,0 +1,461 @@
+"""Upserting one batch of parsed rows per kind, with a handful of queries per batch.
+
+Each batch (a few thousand rows) costs one query for the existing rows, one
+for the customers it names (títulos), one prepared INSERT for the new rows
+and one prepared UPDATE per set of changed fields: never a query per row.
+"""
+
+import datetime
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Final
+
+from django.db import connection, models
+from django.db.models import Max
+from django.utils import timezone
+
+from regua.receivables.importing.columns import Column
+from regua.receivables.importing.result import ImportResult, RowError
+from regua.receivables.importing.sql import adapt, in_chunks, insert_rows, update_rows
+from regua.receivables.importing.values import Cell, invalid_emails
+from regua.receivables.models import (
+    Branch,
+    CollectionType,
+    Customer,
+    Receivable,
+    is_never_dunned,
+)
+
+Key = tuple[Any, ...]
+_CUSTOMER_CACHE_LIMIT: Final = 200_000
+
+
+@dataclass(slots=True)
+class Row:
+    number: int
+    cells: list[Cell]
+    values: dict[str, Any]
+    errors: list[RowError] = field(default_factory=list)
+
+    def fail(self, column: str, value: str, message: str) -> None:
+        self.errors.append(RowError(self.number, column, value, message))
+
+
+class IdSet:
+    """The primary keys an import has met, as a bitmap (a million ids in 125 kB)."""
+
+    _BITMAP_LIMIT: ClassVar[int] = 1 << 28
+
+    def __init__(self) -> None:
+        self._bits = bytearray()
+        self._others: set[int] = set()
+
+    def add(self, pk: int) -> None:
+        if not 0 <= pk < self._BITMAP_LIMIT:
+            self._others.add(pk)
+            return
+        index = pk >> 3
+        if index >= len(self._bits):
+            self._bits.extend(bytes(max(index + 1 - len(self._bits), len(self._bits))))
+        self._bits[index] |= 1 << (pk & 7)
+
+    def __contains__(self, pk: int) -> bool:
+        if not 0 <= pk < self._BITMAP_LIMIT:
+            return pk in self._others
+        index = pk >> 3
+        return index < len(self._bits) and bool(self._bits[index] & (1 << (pk & 7)))
+
+
+class Loader:
+    """The upsert rules of one kind; subclasses say what is special about theirs."""
+
+    model: ClassVar[type[models.Model]]
+    key_attrs: ClassVar[tuple[str, ...]]
+    # Attributes that must have a value to create a row.
+    create_requires: ClassVar[tuple[str, ...]] = ()
+    # Stored attributes fetched besides the compared ones (for extra_changes).
+    also_fetch: ClassVar[tuple[str, ...]] = ()
+    touch_on_update: ClassVar[bool] = False
+
+    def __init__(self, result: ImportResult, present: dict[str, Column], user: str) -> None:
+        self.result = result
+        # attr -> the column of the file that gives it (with the file's header name)
+        self.headers = {attr: column.header for attr, column in present.items()}
+        self.headers.update({self.stored_attr(a): h for a, h in list(self.headers.items())})
+        self.user = user
+        self.seen = IdSet()
+        # Rows with a higher id were created by this import (ids only grow).
+        self.max_before: int = self.model._default_manager.aggregate(m=Max("pk"))["m"] or 0
+        # Attributes compared with the stored row; references become their *_id.
+        compared = [self.stored_attr(a) for a in present]
+        self.fetched = ["id", *dict.fromkeys([*self.key_attrs, *compared, *self.also_fetch])]
+        self.position = {name: i for i, name in enumerate(self.fetched)}
+        self.compared = [(a, self.position[a]) for a in compared if a not in self.key_attrs]
+        fields = [f for f in self.model._meta.concrete_fields if not f.primary_key]
+        self.insert_attnames = [f.attname for f in fields]
+        self.auto_now = [
+            f.attname
+            for f in fields
+            if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+        ]
+        # New rows go to the driver as built: defaults and timestamps are
+        # adapted once here, and a file only gives plain values.
+        self.new_defaults = {f.attname: adapt(f, f.get_default()) for f in fields}
+        self.has_defaults = type(self).defaults is not Loader.defaults
+
+    # --- hooks -------------------------------------------------------------
+
+    def stored_attr(self, attr: str) -> str:
+        return attr
+
+    def prepare(self, rows: list[Row]) -> None:
+        """Bulk look-ups the batch needs before its rows are resolved."""
+
+    def resolve(self, row: Row) -> None:
+        """Turn references (codes) into ids; add errors to the row."""
+
+    def fetch(self, keys: set[Key]) -> dict[Key, tuple[Any, ...]]:
+        """The stored rows among ``keys``: key -> values in ``self.fetched`` order."""
+        raise NotImplementedError
+
+    def defaults(self, row: Row) -> dict[str, Any]:
+        """Values for a new row beyond what the file gives."""
+        return {}
+
+    def extra_changes(self, row: Row, stored: tuple[Any, ...], changes: dict[str, Any]) -> None:
+        """Further fields to set when the row updates a stored one."""
+
+    def missing(self, row: Row, key: Key) -> None:
+        """The key is not stored and this kind cannot create it (payments)."""
+
+    def key_label(self, key: Key) -> str:
+        return str(key[0])
+
+    def settle_missing(self) -> int:
+        """Snapshot imports only (títulos)."""
+        raise NotImplementedError
+
+    # --- the generic part --------------------------------------------------
+
+    def key(self, row: Row) -> Key | None:
+        values = row.values
+        try:
+            return tuple([values[a] for a in self.key_attrs])
+        except KeyError:
+            return None  # a key cell was unreadable
+
+    def column_of(self, attr: str) -> str:
+        return self.headers.get(attr, attr)
+
+    def process(self, rows: list[Row], on_error: Callable[[Row], None]) -> None:
+        # Rows with a bad cell are resolved too: they get every message at once,
+        # and their key still counts as listed (see below).
+        self.prepare(rows)
+        for row in rows:
+            self.resolve(row)
+        keys = [self.key(row) for row in rows]
+        stored = self.fetch({k for k in keys if k is not None})
+
+        now = timezone.now()
+        now_adapted = connection.ops.adapt_datetimefield_value(now)
+        creates: dict[Key, tuple[Any, ...]] = {}
+        created_rows: dict[Key, int] = {}
+        updates: dict[tuple[str, ...], list[tuple[int, list[Any]]]] = defaultdict(list)
+        seen, max_before, compared = self.seen, self.max_before, self.compared
+        for row, key in zip(rows, keys, strict=True):
+            if row.errors or key is None:
+                # A listed row, even a rejected one, is not "missing from the file".
+                if key is not None and key in stored:
+                    seen.add(stored[key][0])
+                on_error(row)
+                continue
+            if key in created_rows:
+                self.duplicate(row, key, f"já aparece na linha {created_rows[key]}")
+                on_error(row)
+                continue
+            current = stored.get(key)
+            if current is None:
+                self.missing(row, key)
+                values = None if row.errors else self.build(row, now_adapted)
+                if values is None:
+                    on_error(row)
+                    continue
+                creates[key] = values
+                created_rows[key] = row.number
+                continue
+            pk = current[0]
+            if pk in seen or pk > max_before:
+                self.duplicate(row, key, "já aparece numa linha anterior")
+                on_error(row)
+                continue
+            seen.add(pk)
+            given = row.values
+            changes = {a: given[a] for a, i in compared if given[a] != current[i]}
+            self.extra_changes(row, current, changes)
+            if not changes:
+                self.result.unchanged += 1
+                continue
+            if self.touch_on_update:
+                changes["updated_at"] = now
+            fields = tuple(sorted(changes))
+            updates[fields].append((pk, [changes[f] for f in fields]))
+            self.result.updated += 1
+
+        if creates:
+            insert_rows(self.model, self.insert_attnames, list(creates.values()), adapted=True)
+            self.result.created += len(creates)
+        for fields, changed in updates.items():
+            update_rows(self.model, fields, changed)
+
+    def duplicate(self, row: Row, key: Key, where: str) -> None:
+        row.fail(
+            self.column_of(self.key_attrs[-1]),
+            self.key_label(key),
+            f"chave repetida no arquivo: {where}",
+        )
+
+    def build(self, row: Row, now: Any) -> tuple[Any, ...] | None:
+        """The values of a new row, in ``insert_attnames`` order (None: cannot create)."""
+        values = self.new_defaults.copy()
+        if self.has_defaults:
+            values.update(self.defaults(row))
+        values.update(row.values)
+        for attr in self.create_requires:
+            if values.get(attr) in (None, ""):
+                row.fail(self.column_of(attr), "", "obrigatório para cadastrar")
+                return None
+        for attr in self.auto_now:
+            values[attr] = now
+        return tuple([values[a] for a in self.insert_attnames])
+
+    def warn_emails(self, row: Row, attrs: Iterable[str]) -> None:
+        for attr in attrs:
+            value = row.values.get(attr)
+            if value:
+                for address in invalid_emails(value):
+                    self.result.add_warning(
+                        RowError(
+                            row.number,
+                            self.column_of(attr),
+                            address,
+                            "e-mail inválido; gravado assim mesmo, mas não receberá cartas",
+                        )
+                    )
+
+
+def _fetch_by_code(
+    model: type[models.Model], keys: set[Key], names: list[str]
+) -> dict[Key, tuple[Any, ...]]:
+    found: dict[Key, tuple[Any, ...]] = {}
+    code = names.index("code")
+    for chunk in in_chunks(k[0] for k in keys):
+        for values in model._default_manager.filter(code__in=chunk).values_list(*names):
+            found[(values[code],)] = values
+    return found
+
+
+_BRANCH_DEFAULTS: Final = {
+    "fine_percent": Branch._meta.get_field("fine_percent").default,
+    "monthly_interest_percent": Branch._meta.get_field("monthly_interest_percent").default,
+}
+
+
+class BranchLoader(Loader):
+    model = Branch
+    key_attrs = ("code",)
+    create_requires = ("legal_name",)
+
+    def resolve(self, row: Row) -> None:
+        for attr in ("fine_percent", "monthly_interest_percent"):
+            if attr in row.values and row.values[attr] is None:
+                row.values[attr] = _BRANCH_DEFAULTS[attr]
+        self.warn_emails(row, ["email"])
+
+    def fetch(self, keys: set[Key]) -> dict[Key, tuple[Any, ...]]:
+        return _fetch_by_code(Branch, keys, self.fetched)
+
+
+class CollectionTypeLoader(Loader):
+    model = CollectionType
+    key_attrs = ("code",)
+
+    def resolve(self, row: Row) -> None:
+        if "dunnable" in row.values and row.values["dunnable"] is None:
+            row.values["dunnable"] = not is_never_dunned(row.values["code"])
+
+    def defaults(self, row: Row) -> dict[str, Any]:
+        return {"dunnable": not is_never_dunned(row.values["code"])}
+
+    def fetch(self, keys: set[Key]) -> dict[Key, tuple[Any, ...]]:
+        return _fetch_by_code(CollectionType, keys, self.fetched)
+
+
+class CustomerLoader(Loader):
+    model = Customer
+    key_attrs = ("code",)
+    create_requires = ("name",)
+
+    def resolve(self, row: Row) -> None:
+        self.warn_emails(row, ["email", "billing_email"])
+
+    def fetch(self, keys: set[Key]) -> dict[Key, tuple[Any, ...]]:
+        return _fetch_by_code(Customer, keys, self.fetched)
+
+    def extra_changes(self, row: Row, stored: tuple[Any, ...], changes: dict[str, Any]) -> None:
+        # R7: a refused address stays refused "until someone edits it".
+        if "email" in changes or "billing_email" in changes:
+            changes["invalid_emails"] = []
+
+
+class _ReceivableKeyed(Loader):
+    """Títulos, keyed by branch + document + installment."""
+
+    model = Receivable
+    key_attrs = ("branch_id", "document", "installment")
+    touch_on_update = True
+
+    def __init__(self, result: ImportResult, present: dict[str, Column], user: str) -> None:
+        super().__init__(result, present, user)
+        self.branches: dict[str, int] = dict(Branch.objects.values_list("code", "id"))
+        self.branch_codes = {pk: code for code, pk in self.branches.items()}
+        self.branches_in_file: set[int] = set()
+
+    def stored_attr(self, attr: str) -> str:
+        return f"{attr}_id" if attr in ("branch", "customer", "collection") else attr
+
+    def key_label(self, key: Key) -> str:
+        branch, document, installment = key
+        return f"{self.branch_codes.get(branch, branch)}/{document}/{installment}"
+
+    def resolve(self, row: Row) -> None:
+        if "branch" not in row.values:
+            return
+        code = row.values.pop("branch")
+        branch = self.branches.get(code)
+        if branch is None:
+            row.fail(
+                self.column_of("branch"), code, "filial não cadastrada; importe as filiais antes"
+            )
+            return
+        row.values["branch_id"] = branch
+        self.branches_in_file.add(branch)
+
+    def fetch(self, keys: set[Key]) -> dict[Key, tuple[Any, ...]]:
+        by_branch: dict[int, set[str]] = defaultdict(set)
+        for branch, document, _ in keys:
+            by_branch[branch].add(document)
+        found: dict[Key, tuple[Any, ...]] = {}
+        for branch, documents in by_branch.items():
+            for chunk in in_chunks(documents):
+                query = Receivable.objects.filter(branch_id=branch, document__in=chunk)
+                for values in query.values_list(*self.fetched):
+                    key = (values[1], values[2], values[3])
+                    if key in keys:
+                        found[key] = values
+        return found
+
+
+class ReceivableLoader(_ReceivableKeyed):
+    create_requires = ("customer_id", "due_date", "amount")
+    also_fetch = ("settled",)
+
+    def __init__(self, result: ImportResult, present: dict[str, Column], user: str) -> None:
+        super().__init__(result, present, user)
+        self.customers: dict[str, int] = {}
+        self.collections: dict[str, int] = dict(CollectionType.objects.values_list("code", "id"))
+
+    def prepare(self, rows: list[Row]) -> None:
+        if len(self.customers) > _CUSTOMER_CACHE_LIMIT:
+            self.customers.clear()
+        wanted = {r.values["customer"] for r in rows if "customer" in r.values}
+        wanted -= self.customers.keys()
+        if wanted:
+            for chunk in in_chunks(wanted):
+                self.customers.update(
+                    Customer.objects.filter(code__in=chunk).values_list("code", "id")
+                )
+
+    def resolve(self, row: Row) -> None:
+        super().resolve(row)
+        if "customer" in row.values:
+            code = row.values.pop("customer")
+            customer = self.customers.get(code)
+            if customer is None:
+                row.fail(
+                    self.column_of("customer"),
+                    code,
+                    "cliente não cadastrado; importe os clientes antes",
+                )
+            else:
+                row.values["customer_id"] = customer
+        if "collection" in row.values and not row.errors:
+            row.values["collection_id"] = self.collection(row, row.values.pop("collection"))
+
+    def collection(self, row: Row, code: str | None) -> int | None:
+        if not code:
+            return None
+        pk = self.collections.get(code)
+        if pk is None:
+            dunnable = not is_never_dunned(code)
+            pk = CollectionType.objects.create(code=code, dunnable=dunnable).pk
+            self.collections[code] = pk
+            self.result.add_warning(
+                RowError(
+                    row.number,
+                    self.column_of("collection"),
+                    code,
+                    "tipo de cobrança novo, cadastrado como "
+                    + ("cobrável" if dunnable else "não cobrável"),
+                )
+            )
+        return pk
+
+    def extra_changes(self, row: Row, stored: tuple[Any, ...], changes: dict[str, Any]) -> None:
+        if stored[self.position["settled"]]:
+            # Listed again: the ERP has it open after all.
+            changes["settled"] = False
+            changes["settled_at"] = None
+
+    def settle_missing(self) -> int:
+        """Snapshot: títulos of the file's branches that it no longer lists are settled."""
+        now = timezone.now()
+        settled = 0
+        pending: list[int] = []
+        query = Receivable.objects.filter(
+            branch_id__in=self.branches_in_file, settled=False
+        ).values_list("id", flat=True)
+        for pk in query.iterator(chunk_size=5000):
+            # Above max_before: created by this very import.
+            if pk <= self.max_before and pk not in self.seen:
+                pending.append(pk)
+            if len(pending) >= 5000:
+                settled += _settle(pending, now)
+                pending = []
+        if pending:
+            settled += _settle(pending, now)
+        return settled
+
+
+def _settle(ids: list[int], now: datetime.datetime) -> int:
+    return Receivable.objects.filter(id__in=ids).update(
+        settled=True, settled_at=now, updated_at=now
+    )
+
+
+class PaymentLoader(_ReceivableKeyed):
+    def missing(self, row: Row, key: Key) -> None:
+        row.fail(
+            self.column_of("installment"),
+            self.key_label(key),
+            "título não cadastrado; importe os títulos antes dos pagamentos",
+        )
+
+
+LOADERS: Final[dict[str, type[Loader]]] = {
+    "branches": BranchLoader,
+    "collection-types": CollectionTypeLoader,
+    "customers": CustomerLoader,
+    "receivables": ReceivableLoader,
+    "payments": PaymentLoader,
+}

@@ -1,0 +1,91 @@
+"""regua import branches|collection-types|customers|receivables|payments FILE"""
+
+import sys
+from argparse import ArgumentParser
+from contextlib import ExitStack
+from typing import Any, BinaryIO, Final
+
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from regua.audit.cli import acting_user, add_user_argument
+from regua.receivables.importing import KINDS, ImportResult, import_file, write_rejects
+
+LISTED: Final = 50
+
+
+class Command(BaseCommand):
+    help = (
+        "Importa filiais, tipos de cobrança, clientes, títulos ou pagamentos de um CSV "
+        "ou XLSX. Por padrão o arquivo entra inteiro ou não entra."
+    )
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument("kind", choices=list(KINDS), help="o que o arquivo contém")
+        parser.add_argument("file", help="caminho do arquivo CSV ou XLSX (- para a entrada padrão)")
+        parser.add_argument(
+            "--snapshot",
+            action="store_true",
+            help="títulos: o arquivo é a lista completa dos títulos em aberto das suas filiais; "
+            "os que não constarem são baixados",
+        )
+        parser.add_argument(
+            "--skip-invalid",
+            action="store_true",
+            help="importa as linhas boas e rejeita as ruins (em vez de não importar nada)",
+        )
+        parser.add_argument(
+            "--rejects", metavar="PATH", help="grava as linhas rejeitadas, com o motivo, em PATH"
+        )
+        add_user_argument(parser)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        user = acting_user(options, "receivables.import_data")
+        kind, path = options["kind"], options["file"]
+        if options["snapshot"] and kind != "receivables":
+            raise CommandError("--snapshot só vale para a importação de títulos (receivables).")
+        with ExitStack() as stack:
+            if path == "-":
+                stream: BinaryIO = sys.stdin.buffer
+            else:
+                try:
+                    stream = stack.enter_context(open(path, "rb"))  # noqa: SIM115
+                except OSError as exc:
+                    raise CommandError(f"Não foi possível abrir {path}: {exc.strerror}.") from None
+            bar = None
+            if sys.stderr.isatty():
+                bar = stack.enter_context(tqdm(unit=" linhas", desc="Importando", leave=False))
+
+            def progress(rows: int) -> None:
+                assert bar is not None
+                bar.update(rows - bar.n)
+
+            result = import_file(
+                kind,
+                stream,
+                filename=path,
+                user=user,
+                snapshot=options["snapshot"],
+                skip_invalid=options["skip_invalid"],
+                progress=progress if bar is not None else None,
+            )
+        self.report(result, options.get("rejects"))
+        if not result.ok:
+            raise CommandError(result.summary())
+
+    def report(self, result: ImportResult, rejects: str | None) -> None:
+        if result.ignored_columns:
+            self.stdout.write("Colunas ignoradas: " + ", ".join(result.ignored_columns))
+        for warning in result.warnings[:LISTED]:
+            self.stdout.write(f"Aviso: {warning}")
+        if result.warning_count > LISTED:
+            self.stdout.write(f"… e mais {result.warning_count - LISTED} aviso(s).")
+        for error in result.errors[:LISTED]:
+            self.stderr.write(f"Erro: {error}")
+        if result.error_count > LISTED:
+            self.stderr.write(f"… e mais {result.error_count - LISTED} erro(s).")
+        if rejects and result.rejected_count:
+            count = write_rejects(result, rejects)
+            self.stdout.write(f"{count} linha(s) rejeitada(s) gravada(s) em {rejects}.")
+        if result.ok:
+            self.stdout.write(self.style.SUCCESS(result.summary()))
