@@ -11,6 +11,12 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "browser: drives Chromium through Playwright")
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # The real hasher is slow on purpose; the tests sign in dozens of times.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def make_user(username: str, role: str | None) -> User:
     user = User.objects.create_user(username, f"{username}@exemplo.com.br", PASSWORD)
     if role is not None:
