@@ -9,7 +9,8 @@ from regua.api.tokens import create_token
 
 def make_user(username: str, *perms: str, **fields) -> User:
     """A user holding exactly ``perms`` ("app_label.codename")."""
-    user = User.objects.create_user(username, password="senha-forte-123", **fields)
+    # No password: API users need none, and hashing one costs each test a second.
+    user = User.objects.create_user(username, **fields)
     for perm in perms:
         app_label, codename = perm.split(".", 1)
         user.user_permissions.add(
