@@ -16,13 +16,14 @@ def count_failure(
     sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
 ) -> None:
     # Django has already masked the password in ``credentials``; only the username is read.
-    username = credentials.get(get_user_model().USERNAME_FIELD, credentials.get("username"))
+    given = credentials.get(get_user_model().USERNAME_FIELD, credentials.get("username"))
+    username = given if isinstance(given, str) else None
     ip = throttling.client_ip(request)
     if throttling.current_lock(username, ip) is not None:
         # Refused by the lock (the backend logged it): counting it would push the
         # announced waiting time further away.
         return
-    throttling.record_failure(username if isinstance(username, str) else None, ip)
+    throttling.record_failure(username, ip)
 
 
 @receiver(user_logged_in, dispatch_uid="regua.access.clear_failures")

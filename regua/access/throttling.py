@@ -82,11 +82,12 @@ def _unlocks_at(attempts: QuerySet[LoginAttempt], limit: int) -> datetime.dateti
     """When the failures in the window drop below ``limit``, or None if they are below it."""
     if limit < 1:
         return None
-    times = list(attempts.order_by("-attempted_at").values_list("attempted_at", flat=True))
-    if len(times) < limit:
-        return None
     # The limit-th most recent failure is the one whose expiry brings the count below it.
-    return times[limit - 1] + window()
+    nth = attempts.order_by("-attempted_at").values_list("attempted_at", flat=True)[
+        limit - 1 : limit
+    ]
+    found = list(nth)
+    return found[0] + window() if found else None
 
 
 def current_lock(username: str | None, ip: str | None) -> Lock | None:

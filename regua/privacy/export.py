@@ -162,9 +162,8 @@ def customer_export(customer: Customer) -> dict[str, Any]:
     }
 
 
-def export_customer(customer: Customer, *, user: str) -> dict[str, Any]:
-    """``customer_export``, recorded in the audit log: handing out personal data is accounted for."""
-    data = customer_export(customer)
+def record_export(customer: Customer, data: dict[str, Any], *, user: str) -> None:
+    """Write to the audit log that ``user`` was handed ``customer``'s data."""
     log.record(
         user,
         "privacy.export_customer",
@@ -173,6 +172,12 @@ def export_customer(customer: Customer, *, user: str) -> dict[str, Any]:
         f"{len(data['receivables'])} título(s), {len(data['notices'])} carta(s).",
         {"receivables": len(data["receivables"]), "notices": len(data["notices"])},
     )
+
+
+def export_customer(customer: Customer, *, user: str) -> dict[str, Any]:
+    """``customer_export``, recorded in the audit log: handing out personal data is accounted for."""
+    data = customer_export(customer)
+    record_export(customer, data, user=user)
     return data
 
 

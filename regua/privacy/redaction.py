@@ -144,9 +144,14 @@ def _redact(customer: Customer, reason: str, user: str) -> RedactionResult:
     now = timezone.now()
     Customer.objects.filter(pk=customer.pk).update(**CUSTOMER_FIELDS, redacted_at=now)
     customer.refresh_from_db()
+    # "Do not dun" notes are free text ("promessa do Sr. ..."): keep the note, not the person.
     if customer.do_not_dun_reason:
         scrubbed = scrub_text(customer.do_not_dun_reason, values)
         Customer.objects.filter(pk=customer.pk).update(do_not_dun_reason=scrubbed)
+    for receivable in Receivable.objects.filter(customer=customer).exclude(do_not_dun_reason=""):
+        scrubbed = scrub_text(receivable.do_not_dun_reason, values)
+        if scrubbed != receivable.do_not_dun_reason:
+            Receivable.objects.filter(pk=receivable.pk).update(do_not_dun_reason=scrubbed)
 
     pdfs = 0
     for notice in notices:

@@ -30,10 +30,18 @@ PERSONAL = [NAME, EMAIL, BILLING, "123.456.789-09", "98765-4321", "Rua Harmonia"
 def history(name=NAME, email=EMAIL, billing=BILLING):
     """A customer with a sent, a failed and a discarded notice, an edit in the audit log."""
     branch = make_branch()
-    person = make_person(name=name, email=email, billing_email=f"{billing}; {email}")
+    person = make_person(
+        name=name,
+        email=email,
+        billing_email=f"{billing}; {email}",
+        do_not_dun=True,
+        do_not_dun_reason=f"Promessa de pagamento de {name}",
+    )
     other = make_customer("C2", name="OUTRO CLIENTE LTDA", email="outro@cliente.com.br")
     d1 = make_receivable(branch, person, DUE, "100.00", document="D1")
-    d2 = make_receivable(branch, person, DUE, "250.50", document="D2")
+    d2 = make_receivable(
+        branch, person, DUE, "250.50", document="D2", do_not_dun_reason=f"Acordo com {name}"
+    )
     first, second = make_range(15, 30, 1), make_range(31, 60, 2, "email_and_letter")
     sent = make_notice(first, [d1, d2], status="pending", recipients=[billing, email])
     # As the outbox leaves it: claimed, then accepted, each step a new version of the row.
@@ -92,7 +100,12 @@ def kept_fields(customer):
             "range_start", "range_end", "balance", "fine", "interest", "updated_amount", "blocks",
         )
     )  # fmt: skip
-    receivables = list(Receivable.objects.filter(customer=customer).order_by("pk").values())
+    receivables = list(
+        Receivable.objects.filter(customer=customer).order_by("pk").values(
+            "pk", "branch_id", "document", "installment", "issue_date", "due_date", "amount",
+            "paid_amount", "paid_date", "cancelled", "settled", "do_not_dun", "do_not_dun_until",
+        )
+    )  # fmt: skip
     return notices, items, receivables
 
 
@@ -129,6 +142,9 @@ def test_it_replaces_every_personal_field_of_the_customer():
         assert getattr(person, field) == "", field
     assert (person.city, person.state, person.zip_code, person.invalid_emails) == ("", "", "", [])
     assert person.redacted_at is not None
+    assert person.do_not_dun is True
+    assert person.do_not_dun_reason == f"Promessa de pagamento de {REDACTED}"
+    assert Receivable.objects.get(document="D2").do_not_dun_reason == f"Acordo com {REDACTED}"
 
 
 @pytest.mark.django_db

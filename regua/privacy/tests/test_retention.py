@@ -174,11 +174,12 @@ def test_the_command_refuses_a_period_below_one_day_and_a_user_without_permissio
     assert Notice.objects.count() == 18
 
 
-def test_the_help_says_which_notices_go_and_that_r5_blocks_are_released(regua_cli):
-    done = regua_cli("privacy", "prune", "--help")
+def test_the_help_says_which_notices_go_and_that_r5_blocks_are_released(capsys):
+    with pytest.raises(SystemExit) as exit:
+        call_command("privacy", "prune", "--help")
 
-    assert done.returncode == 0, done.stderr
-    text = " ".join(done.stdout.split())
+    assert exit.value.code == 0
+    text = " ".join(capsys.readouterr().out.split())
     assert "estado final" in text
     assert "nunca são apagadas" in text
     assert "libera o bloqueio de reenvio (R5)" in text
