@@ -8,6 +8,7 @@ import secrets
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
 from django.utils import timezone
+from django.views.decorators.debug import sensitive_variables
 
 from regua.api.models import ApiToken
 from regua.audit import log
@@ -91,6 +92,7 @@ def revoke_token(token: ApiToken, *, by: str) -> bool:
     return bool(changed)
 
 
+@sensitive_variables("header", "secret")
 def authenticate(header: str | None) -> ApiToken:
     """The token named by an ``Authorization: Bearer …`` header, else TokenRefused.
 

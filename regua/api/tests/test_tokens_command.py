@@ -101,7 +101,7 @@ def test_revoke_refuses_someone_elses_token_without_manage_users():
     token = ApiToken.objects.get()
 
     with pytest.raises(CommandError, match=r"audit\.manage_users"):
-        tokens("revoke", str(token.id), "--user", "bia")
+        tokens("revoke", str(token.id), "--by", "bia")
 
     token.refresh_from_db()
     assert token.revoked_at is None

@@ -41,6 +41,7 @@ class Command(BaseCommand):
         revoke.add_argument("id", type=int)
         revoke.add_argument(
             "--user",
+            "--by",
             dest="acting_user",
             default=None,
             help="quem revoga (auditoria); padrão: o usuário do sistema",
