@@ -199,6 +199,16 @@ REGUA_ENCRYPTION_KEY_PATH = DATA_DIR / "encryption.key"
 # R2: move a due date that falls on a non-business day to the next business day.
 REGUA_MOVE_DUE_DATES = envbool("REGUA_MOVE_DUE_DATES", "True")
 
+# LGPD: history older than this is pruned by `regua privacy prune` (R10).
+REGUA_HISTORY_RETENTION_DAYS = envint("REGUA_HISTORY_RETENTION_DAYS", 1825)
+
+# Login throttling (regua.access): failures per username and per client address
+# within the window; behind a proxy, name the header that carries the client.
+REGUA_LOGIN_MAX_FAILURES = envint("REGUA_LOGIN_MAX_FAILURES", 5)
+REGUA_LOGIN_MAX_FAILURES_PER_IP = envint("REGUA_LOGIN_MAX_FAILURES_PER_IP", 20)
+REGUA_LOGIN_WINDOW_MINUTES = envint("REGUA_LOGIN_WINDOW_MINUTES", 15)
+REGUA_CLIENT_IP_HEADER = envstr("REGUA_CLIENT_IP_HEADER", "") or ""
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
