@@ -2,6 +2,7 @@
 
 import datetime
 import json
+from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
@@ -39,12 +40,12 @@ def read_body(request: HttpRequest, limit: int) -> bytes:
 
 
 def read_json(request: HttpRequest, limit: int) -> Any:
-    """The body parsed as JSON; an empty body is ``None``."""
+    """The body parsed as JSON (numbers with a fraction as Decimal, never float); empty is ``None``."""
     body = read_body(request, limit)
     if not body.strip():
         return None
     try:
-        return json.loads(body.decode("utf-8"))
+        return json.loads(body.decode("utf-8"), parse_float=Decimal)
     except UnicodeDecodeError:
         raise ApiError(400, "O corpo da requisição não está em UTF-8.") from None
     except json.JSONDecodeError as failure:

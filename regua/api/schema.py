@@ -98,6 +98,59 @@ def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
     return {"oneOf": [schema, {"type": "null"}]}
 
 
+def _cell() -> dict[str, Any]:
+    return {"type": ["string", "number", "boolean", "null"]}
+
+
+def _import_operation(kind: str, row: str, summary: str, snapshot: bool) -> dict[str, Any]:
+    parameters = (
+        [
+            _query(
+                "snapshot",
+                "1: carga completa — o arquivo lista todos os títulos em aberto das filiais "
+                "que contém; os dessas filiais que não constam são baixados (nunca apagados).",
+                {"type": "integer", "enum": [0, 1], "default": 0},
+            )
+        ]
+        if snapshot
+        else []
+    )
+    return {
+        "operationId": f"import_{kind}",
+        "summary": summary,
+        "description": "Permissão: receivables.import_data. O mesmo motor de "
+        f"`regua import {kind}`: tudo ou nada — com uma linha inválida, nada é gravado "
+        "e a resposta (400) lista cada erro com linha, coluna e valor.",
+        "parameters": parameters,
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {"schema": {"type": "array", "items": _ref(row)}},
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "required": ["file"],
+                        "properties": {
+                            "file": {
+                                "type": "string",
+                                "contentMediaType": "application/octet-stream",
+                                "description": "CSV (, ou ;, UTF-8 ou Windows-1252) ou XLSX.",
+                            }
+                        },
+                    }
+                },
+            },
+        },
+        "responses": {
+            "200": _json(_ref("ImportResult"), "Importado."),
+            "400": _json(_ref("ImportRefused"), "Nada foi gravado."),
+            "413": {"$ref": "#/components/responses/TooLarge"},
+            "415": _json(_ref("Error"), "Envie application/json ou multipart/form-data."),
+            **_COMMON,
+        },
+    }
+
+
 def _range() -> dict[str, Any]:
     return {
         "type": "object",
@@ -311,6 +364,68 @@ COMPONENTS: dict[str, Any] = {
                 "skipped": {"type": "array", "items": _ref("SkippedReceivable")},
             },
         },
+        "ReceivableRow": {
+            "type": "object",
+            "description": "Um título com os cabeçalhos canônicos da importação "
+            "(os nomes do WinThor também valem). Uma chave ausente mantém o valor gravado; "
+            "todas as linhas devem trazer as mesmas chaves.",
+            "required": ["branch", "document", "installment", "customer", "due_date", "amount"],
+            "properties": {name: _cell() for name in RECEIVABLE_COLUMNS},
+        },
+        "PaymentRow": {
+            "type": "object",
+            "description": "O total pago até agora de um título e a data, como o ERP informa "
+            "(não um incremento: enviar duas vezes não muda nada).",
+            "required": ["branch", "document", "installment", "paid_amount"],
+            "properties": {name: _cell() for name in PAYMENT_COLUMNS},
+        },
+        "ImportProblem": {
+            "type": "object",
+            "required": ["row", "column", "value", "message", "text"],
+            "properties": {
+                "row": _nullable(
+                    {
+                        "type": "integer",
+                        "description": "Em JSON, a posição na lista (a partir de 1); "
+                        "num arquivo, a linha da planilha (o cabeçalho é a linha 1).",
+                    }
+                ),
+                "column": {"type": "string"},
+                "value": {"type": "string"},
+                "message": {"type": "string"},
+                "text": {"type": "string", "description": "Tudo numa frase, em português."},
+            },
+        },
+        "ImportResult": {
+            "type": "object",
+            "required": ["kind", "committed", "summary", "rows", "errors"],
+            "properties": {
+                "kind": {"type": "string", "enum": ["receivables", "payments"]},
+                "snapshot": {"type": "boolean"},
+                "committed": {
+                    "type": "boolean",
+                    "description": "false: nada foi gravado (veja errors).",
+                },
+                "summary": {"type": "string"},
+                "rows": {"type": "integer"},
+                "created": {"type": "integer"},
+                "updated": {"type": "integer"},
+                "unchanged": {"type": "integer"},
+                "settled": {
+                    "type": "integer",
+                    "description": "Títulos baixados por não constarem da carga completa.",
+                },
+                "error_count": {"type": "integer"},
+                "errors": {"type": "array", "items": _ref("ImportProblem")},
+                "warning_count": {"type": "integer"},
+                "warnings": {"type": "array", "items": _ref("ImportProblem")},
+                "ignored_columns": {"type": "array", "items": {"type": "string"}},
+            },
+        },
+        "ImportRefused": {
+            "allOf": [_ref("Error"), _ref("ImportResult")],
+            "description": "Alguma linha é inválida: nada foi gravado.",
+        },
         "NoticeHistory": {
             "description": "Uma carta como `regua history --json` a mostra.",
             "allOf": [
@@ -445,6 +560,19 @@ def _paths() -> dict[str, Any]:
                     **_COMMON,
                 },
             }
+        },
+        "/api/v1/receivables": {
+            "post": _import_operation(
+                "receivables",
+                "ReceivableRow",
+                "Inclui ou atualiza títulos (filial + duplicata + prestação).",
+                snapshot=True,
+            )
+        },
+        "/api/v1/payments": {
+            "post": _import_operation(
+                "payments", "PaymentRow", "Registra o total pago de títulos.", snapshot=False
+            )
         },
     }
 

@@ -11,4 +11,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("v1/notices", views.notices, name="notices"),
     path("v1/notices/<int:notice_id>", views.notice_detail, name="notice"),
     path("v1/history", views.history_view, name="history"),
+    path("v1/receivables", views.receivables, name="receivables"),
+    path("v1/payments", views.payments, name="payments"),
 ]

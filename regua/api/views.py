@@ -2,18 +2,30 @@
 
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.db.models import QuerySet
 from django.http import HttpRequest, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils import timezone
 
 from regua.api.decorators import ApiError, requires, route
 from regua.api.pagination import paginate
-from regua.api.params import SMALL_BODY, parse_date, read_json
+from regua.api.params import (
+    ROWS_BODY,
+    SMALL_BODY,
+    UPLOAD_BODY,
+    check_size,
+    flag,
+    parse_date,
+    read_json,
+)
+from regua.api.uploads import result_json, rows_to_csv
 from regua.dunning.history import history as notice_history
 from regua.dunning.history import notice_json, parse_receivable_key
 from regua.dunning.models import DunningRun, GroupBy, Notice, NoticeStatus
 from regua.dunning.runs import execute_run
 from regua.dunning.selection import Filters, SelectionError
+from regua.receivables.importing import import_file
 
 RUN_DUNNING = "dunning.run_dunning"
 VIEW_HISTORY = "dunning.view_history"
@@ -193,8 +205,56 @@ def history(request: HttpRequest) -> JsonResponse:
     return JsonResponse(paginate(request, notices, _history_json))
 
 
+def _uploaded_file(request: HttpRequest) -> tuple[Any, str]:
+    check_size(request, UPLOAD_BODY)
+    try:
+        upload = request.FILES.get("file")
+    except (MultiPartParserError, TooManyFieldsSent, TooManyFilesSent, RequestDataTooBig):
+        raise ApiError(400, "Envio multipart/form-data ilegível.") from None
+    if upload is None:
+        raise ApiError(400, "Envie o arquivo CSV ou XLSX no campo file.")
+    return upload.file, upload.name or ""
+
+
+def _import(request: HttpRequest, kind: str, *, snapshot: bool = False) -> JsonResponse:
+    """Rows as JSON or a CSV/XLSX file, through the one import engine, all or nothing."""
+    if request.content_type == "multipart/form-data":
+        stream, filename = _uploaded_file(request)
+        from_json = False
+    elif request.content_type == "application/json":
+        stream, filename = rows_to_csv(read_json(request, ROWS_BODY)), f"api-{kind}.csv"
+        from_json = True
+    else:
+        raise ApiError(
+            415,
+            f"Tipo de conteúdo não aceito: {request.content_type or 'nenhum'}; envie "
+            "application/json (uma lista de linhas) ou multipart/form-data (o arquivo no campo file).",
+        )
+    result = import_file(
+        kind, stream, filename=filename, user=request.user.get_username(), snapshot=snapshot
+    )
+    data = result_json(result, from_json=from_json)
+    if not result.committed:
+        return JsonResponse({"error": result.summary(), **data}, status=400)
+    return JsonResponse(data)
+
+
+@requires(IMPORT_DATA)
+def import_receivables(request: HttpRequest) -> JsonResponse:
+    """Upsert títulos by branch + document + installment; ``?snapshot=1`` settles the missing ones."""
+    return _import(request, "receivables", snapshot=flag(request, "snapshot"))
+
+
+@requires(IMPORT_DATA)
+def import_payments(request: HttpRequest) -> JsonResponse:
+    """Each título's total paid so far and its date, as the ERP reports them."""
+    return _import(request, "payments")
+
+
 runs = route(GET=list_runs, POST=create_run)
 run_detail = route(GET=get_run)
 notices = route(GET=list_notices)
 notice_detail = route(GET=get_notice)
 history_view = route(GET=history)
+receivables = route(POST=import_receivables)
+payments = route(POST=import_payments)

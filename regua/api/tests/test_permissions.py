@@ -9,6 +9,15 @@ from regua.api.tests.base import bearer, make_token, make_user
 pytestmark = pytest.mark.django_db
 
 DRY_RUN = {"date": "2026-11-30", "dry_run": True}
+TITULO = {
+    "branch": "1",
+    "document": "NEW",
+    "installment": "1",
+    "customer": "C1",
+    "due_date": "2026-12-10",
+    "amount": "10.00",
+}
+PAYMENT = {"branch": "1", "document": "D1", "installment": "1", "paid_amount": "0.00"}
 
 # (method, url, permission, JSON body, success status); "{notice}" and "{run}" are filled in.
 ENDPOINTS = [
@@ -18,6 +27,8 @@ ENDPOINTS = [
     ("get", "/api/v1/notices", "dunning.view_history", None, 200),
     ("get", "/api/v1/notices/{notice}", "dunning.view_history", None, 200),
     ("get", "/api/v1/history", "dunning.view_history", None, 200),
+    ("post", "/api/v1/receivables", "receivables.import_data", [TITULO], 200),
+    ("post", "/api/v1/payments", "receivables.import_data", [PAYMENT], 200),
 ]
 EVERY_PERMISSION = sorted({endpoint[2] for endpoint in ENDPOINTS})
 
