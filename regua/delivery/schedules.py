@@ -61,8 +61,9 @@ def latest_occurrence(
     return None
 
 
-def is_due(schedule: Schedule, now: datetime.datetime) -> bool:
+def is_due(schedule: Schedule, now: datetime.datetime | None = None) -> bool:
     """True when the schedule should start now (its regular run, or the one catch-up)."""
+    now = now or timezone.now()
     calendar = _calendar(schedule)
     today = timezone.localtime(now).date()
     if not schedule.active or not _runs_on(schedule, today, calendar):
@@ -99,6 +100,11 @@ def run_due_schedules(
                 deliver="enqueue",
             )
             execution.run = result.run
+        except SelectionError as e:
+            logger.warning(
+                "agendamento %s não pôde emitir: %s", schedule.name, " ".join(e.messages)
+            )
+            execution.error = " ".join(e.messages)
         except Exception as e:
             logger.exception("agendamento %s falhou", schedule.name)
             execution.error = f"{type(e).__name__}: {e}"

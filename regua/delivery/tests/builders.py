@@ -3,6 +3,7 @@
 import datetime
 import itertools
 from decimal import Decimal
+from typing import Any
 
 from regua.delivery.models import EmailSettings
 from regua.dunning.models import (
@@ -119,7 +120,7 @@ def make_notices(
     return notices
 
 
-def make_notice(**fields: object) -> Notice:
+def make_notice(**fields: Any) -> Notice:
     return make_notices(1, **fields)[0]
 
 

@@ -36,7 +36,7 @@ class Received:
 
     @property
     def message(self) -> email.message.EmailMessage:
-        return email.message_from_bytes(self.data, policy=email.policy.default)  # type: ignore[return-value]
+        return email.message_from_bytes(self.data, policy=email.policy.default)
 
     @property
     def message_id(self) -> str:
@@ -97,6 +97,7 @@ class FaultySMTP(SMTP):
             await self.push("354 End data with <CR><LF>.<CR><LF>")
             await self._reader.readuntil(b"\r\n")
             # The connection dies with the message half received.
+            assert self.transport is not None
             self.transport.close()
             return
         await super().smtp_DATA(arg)

@@ -63,6 +63,7 @@ def test_a_421_answer_leaves_the_notice_for_a_new_attempt_which_delivers_it(
     notice = refreshed(notice)
     assert notice.status == "retry"
     assert notice.smtp_response == "421 4.3.2 Service not available, closing channel"
+    assert notice.next_attempt_at is not None
     wait = notice.next_attempt_at - NOW
     assert datetime.timedelta(minutes=1) <= wait < datetime.timedelta(minutes=2)
     assert smtp_server.received == []
@@ -94,6 +95,7 @@ def test_a_451_at_the_end_of_data_is_retried_with_a_longer_wait_each_time(
 
     assert first.status == second.status == "retry"
     assert second.smtp_response == "451 4.3.0 Temporary lookup failure"
+    assert first.next_attempt_at is not None and second.next_attempt_at is not None
     assert (second.next_attempt_at - NOW) > (first.next_attempt_at - NOW)
 
     later(time_machine, 10)

@@ -1,0 +1,84 @@
+"""A worker killed with SIGKILL mid-batch, then restarted: each notice sent once or uncertain."""
+
+import os
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+
+from regua.delivery import outbox
+from regua.delivery.outbox import GROUP_SIZE, expire_leases
+from regua.delivery.tests.builders import make_notices, use_server
+from regua.dunning.models import Notice
+
+ROOT = Path(__file__).resolve().parents[3]
+REGUA = str(Path(sys.executable).parent / "regua")
+
+
+def child_env() -> dict[str, str]:
+    from conftest import database_url
+
+    env = {**os.environ, "DATABASE_URL": database_url()}
+    env.pop("REGUA_EMAIL_CAPTURE", None)
+    return env
+
+
+def wait_until(condition, timeout: float = 60) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_killed_mid_batch_and_restarted_sends_nothing_twice_and_loses_nothing(
+    smtp_server, tmp_path
+):
+    use_server(smtp_server)
+    smtp_server.handler.delay = 0.01  # each message takes a moment: the kill lands mid-group
+    notices = make_notices(80)
+    log = (tmp_path / "worker.log").open("w")
+    worker = subprocess.Popen(
+        [REGUA, "worker", "--interval", "0.1"], env=child_env(), cwd=ROOT, stdout=log, stderr=log
+    )
+    try:
+        assert wait_until(lambda: len(smtp_server.received) >= 25), "the worker never sent"
+        worker.kill()  # SIGKILL: no cleanup, no last commit
+        worker.wait(timeout=30)
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+        log.close()
+    in_flight = Notice.objects.filter(status="sending").count()
+    assert in_flight <= GROUP_SIZE
+
+    # Its leases run out; a new worker finishes the job.
+    expire_leases(timezone.now() + outbox.lease())
+    done = subprocess.run(
+        [REGUA, "worker", "--until-done"],
+        env=child_env(),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+
+    received = Counter(smtp_server.handler.message_ids())
+    assert [mid for mid, n in received.items() if n > 1] == []  # none twice
+    states = {n.pk: n for n in Notice.objects.filter(pk__in=[n.pk for n in notices])}
+    by_status = Counter(n.status for n in states.values())
+    assert set(by_status) <= {"sent", "uncertain"}  # none lost, none left behind
+    assert by_status["uncertain"] == in_flight
+    for notice in states.values():
+        if notice.status == "sent":
+            assert received[notice.message_id] == 1
+    # Every message the server got belongs to a notice recorded as sent or uncertain.
+    assert set(received) <= {n.message_id for n in states.values()}
+    assert "Envio concluído" in done.stdout
