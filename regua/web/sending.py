@@ -15,6 +15,10 @@ from regua.dunning.runs import refresh_run_counts
 
 logger = logging.getLogger("regua.web")
 
+# Started delivery threads, so tests (and a clean shutdown) can wait for them.
+_threads: list[threading.Thread] = []
+_threads_lock = threading.Lock()
+
 # States a notice leaves by itself while it is being delivered.
 IN_FLIGHT = (NoticeStatus.PENDING, NoticeStatus.SENDING)
 
@@ -47,8 +51,24 @@ def deliver_in_background(
     thread = threading.Thread(
         target=_deliver, args=(run_id, list(notice_ids)), name="regua-delivery", daemon=True
     )
-    transaction.on_commit(thread.start)
+
+    def start() -> None:
+        with _threads_lock:
+            _threads[:] = [t for t in _threads if t.is_alive()]
+            _threads.append(thread)
+        thread.start()
+
+    transaction.on_commit(start)
     return thread
+
+
+def wait_for_deliveries(timeout: float = 60.0) -> bool:
+    """Wait (at most ``timeout`` seconds each) for the delivery threads; True when all ended."""
+    with _threads_lock:
+        threads = list(_threads)
+    for thread in threads:
+        thread.join(timeout)
+    return not any(t.is_alive() for t in threads)
 
 
 def progress(run: DunningRun) -> dict[str, object]:

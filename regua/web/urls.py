@@ -1,24 +1,31 @@
 from django.contrib.auth import views as auth_views
 from django.urls import URLPattern, URLResolver, include, path
 
+from regua.access.forms import ThrottledAuthenticationForm
 from regua.web.views import (
     customers,
     dashboard,
     email,
     history,
     holidays,
+    imports,
     notices,
     pending,
     ranges,
+    review,
     runs,
     schedules,
+    templates,
     users,
 )
-from regua.web.views.waiting import waiting
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", dashboard.dashboard, name="dashboard"),
-    path("entrar/", auth_views.LoginView.as_view(), name="login"),
+    path(
+        "entrar/",
+        auth_views.LoginView.as_view(authentication_form=ThrottledAuthenticationForm),
+        name="login",
+    ),
     path("sair/", auth_views.LogoutView.as_view(next_page="login"), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("clientes/", customers.customer_list, name="customers"),
@@ -33,7 +40,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("emitir/", runs.run_new, name="run_new"),
     path("emitir/<int:pk>/", runs.run_detail, name="run"),
     path("emitir/<int:pk>/progresso/", runs.run_progress, name="run_progress"),
-    path("revisao/", waiting("dunning.review_notices", "Revisão", "review"), name="review"),
+    path("revisao/", review.review_list, name="review"),
+    path("revisao/<int:pk>/carta.pdf", review.review_letter_pdf, name="review_letter_pdf"),
+    path("revisao/<int:pk>/aprovar/", review.review_approve, name="review_approve"),
+    path("revisao/<int:pk>/descartar/", review.review_discard, name="review_discard"),
+    path("revisao/emissao/<int:pk>/cartas.pdf", review.review_batch_pdf, name="review_batch_pdf"),
     path("pendencias/", pending.pending_list, name="pending"),
     path("cartas/<int:pk>/reenviar/", pending.notice_resend, name="notice_resend"),
     path("cartas/<int:pk>/descartar/", pending.notice_discard, name="notice_discard"),
@@ -45,8 +56,16 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("feriados/<int:pk>/remover/", holidays.holiday_remove, name="holiday_remove"),
     path("agendamentos/", schedules.schedule_list, name="schedules"),
     path("agendamentos/<int:pk>/remover/", schedules.schedule_remove, name="schedule_remove"),
-    path("modelos/", waiting("letters.manage_templates", "Modelos", "templates"), name="templates"),
-    path("importar/", waiting("receivables.import_data", "Importar", "import"), name="import"),
+    path("modelos/", templates.template_list, name="templates"),
+    path("modelos/<int:number>/", templates.template_edit, name="template_edit"),
+    path("modelos/<int:number>/previa/", templates.template_preview, name="template_preview"),
+    path(
+        "modelos/<int:number>/previa.pdf",
+        templates.template_preview_pdf,
+        name="template_preview_pdf",
+    ),
+    path("importar/", imports.import_upload, name="import"),
+    path("importar/confirmar/", imports.import_confirm, name="import_confirm"),
     path("email/", email.email_settings, name="email_settings"),
     path("email/teste/", email.email_test, name="email_test"),
 ]

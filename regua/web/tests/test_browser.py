@@ -129,3 +129,37 @@ def test_a_newcomer_configures_ranges_emits_and_finds_the_notice_in_the_history(
         "MERCADO BOA VISTA LTDA"
     )
     screenshot(page, "carta-detalhe")
+
+
+def test_a_supervisor_approves_a_held_letter_and_it_is_sent_with_its_pdf(browser_page, smtp_server):
+    from regua.delivery.configuration import configure_email
+    from regua.web import sending
+    from regua.web.tests.test_review import held_letter
+
+    configure_email(
+        "ana",
+        host="127.0.0.1",
+        port=smtp_server.port,
+        security="none",
+        from_email="cobranca@exemplo.com.br",
+    )
+    notice = held_letter()
+    make_user("sergio", "supervisor")
+    page = browser_page
+    log_in(page, "sergio", PASSWORD)
+    page.get_by_role("link", name="Revisão").click()
+    expect(page.locator("object.pdf")).to_have_attribute("type", "application/pdf")
+    expect(
+        page.get_by_role("heading", name=f"Carta {notice.pk} para LOJA DA CARTA LTDA")
+    ).to_be_visible()
+    screenshot(page, "revisao")
+    page.get_by_role("button", name="Aprovar e enviar").click()
+    expect(page.get_by_role("status").first).to_contain_text(f"Carta {notice.pk} aprovada")
+    assert sending.wait_for_deliveries(60)
+    message = smtp_server.messages[-1].message
+    assert smtp_server.messages[-1].rcpt_tos == ["contas@lojadacarta.com.br"]
+    pdfs = [p for p in message.iter_attachments() if p.get_content_type() == "application/pdf"]
+    assert len(pdfs) == 1
+    page.goto(page.base_url + f"/cartas/{notice.pk}/")
+    expect(page.locator("dl.details")).to_contain_text("sergio")
+    expect(page.locator("dl.details")).to_contain_text("Enviada")

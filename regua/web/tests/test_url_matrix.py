@@ -1,5 +1,7 @@
 """Every URL of the pages, for every role: 200, a redirect to the login, or 403 (R11)."""
 
+from typing import Any
+
 import pytest
 from django.urls import URLPattern, URLResolver, reverse
 
@@ -11,7 +13,7 @@ RANK = {"anonymous": 0, "user": 1, "operator": 2, "supervisor": 3, "administrato
 
 # name -> (method, kwargs from the world, who may use it). "public" pages answer
 # everybody; "public-redirect" ones answer everybody with a redirect.
-MATRIX = {
+MATRIX: dict[str, tuple[Any, ...]] = {
     "login": ("GET", {}, "public"),
     "logout": ("POST", {}, "public-redirect"),
     "set_language": ("POST", {}, "public-redirect"),
@@ -29,6 +31,10 @@ MATRIX = {
     "run": ("GET", {"pk": "run"}, "operator"),
     "run_progress": ("GET", {"pk": "run"}, "operator"),
     "review": ("GET", {}, "supervisor"),
+    "review_letter_pdf": ("GET", {"pk": "notice"}, "supervisor"),
+    "review_batch_pdf": ("GET", {"pk": "run"}, "supervisor", 302),  # none held: back to the list
+    "review_approve": ("POST", {"pk": "notice"}, "supervisor"),
+    "review_discard": ("POST", {"pk": "notice"}, "supervisor"),
     "pending": ("GET", {}, "supervisor"),
     "notice_resend": ("POST", {"pk": "notice"}, "supervisor"),
     "notice_discard": ("POST", {"pk": "notice"}, "supervisor"),
@@ -41,7 +47,11 @@ MATRIX = {
     "schedules": ("GET", {}, "supervisor"),
     "schedule_remove": ("POST", {"pk": "schedule"}, "supervisor"),
     "templates": ("GET", {}, "supervisor"),
+    "template_edit": ("GET", {"number": 1}, "supervisor"),
+    "template_preview": ("POST", {"number": 1}, "supervisor", 200),  # a fragment
+    "template_preview_pdf": ("POST", {"number": 1}, "supervisor", 400),  # empty: its problems
     "import": ("GET", {}, "supervisor"),
+    "import_confirm": ("POST", {}, "supervisor"),
     "email_settings": ("GET", {}, "administrator"),
     "email_test": ("POST", {}, "administrator", 200),  # an empty form shows its errors
 }

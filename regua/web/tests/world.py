@@ -26,9 +26,9 @@ class World:
     def run(self) -> DunningRun:
         return self.notice.run
 
-    def arg(self, name: str) -> object:
+    def arg(self, name: object) -> object:
         """A URL argument: the pk of a world object by its name, else the name itself."""
-        found = getattr(self, name, None)
+        found = getattr(self, name, None) if isinstance(name, str) else None
         return found.pk if found is not None else name
 
 
