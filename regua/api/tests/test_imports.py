@@ -224,3 +224,17 @@ def test_another_content_type_is_refused(client, auth):
 
     assert response.status_code == 415
     assert "application/json" in response.json()["error"]
+
+
+def test_an_upload_announcing_more_than_the_limit_is_refused_before_reading(client, auth):
+    response = client.post(
+        "/api/v1/receivables",
+        data=b"x",
+        content_type="multipart/form-data; boundary=x",
+        CONTENT_LENGTH=str(300 * 1024 * 1024),
+        **auth,
+    )
+
+    assert response.status_code == 413
+    assert "limite" in response.json()["error"]
+    assert not Receivable.objects.exists()
