@@ -9,6 +9,7 @@ little else. Letters only ever read the package's own static files and
 ``data:`` URIs: a template cannot make WeasyPrint read a file or the network.
 """
 
+import atexit
 import functools
 from collections.abc import Sequence
 from pathlib import Path
@@ -16,9 +17,6 @@ from typing import Any
 
 import jinja2
 from markupsafe import Markup
-from weasyprint import CSS, HTML
-from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import URLFetcher
 
 from regua.letters.sandbox import OWN_FILTERS
 
@@ -28,17 +26,14 @@ STYLESHEET = STATIC_DIR / "letter.css"
 FONT_FILE = STATIC_DIR / "fonts" / "DejaVuSans.ttf"
 
 
-class LetterFetcher(URLFetcher):
-    """Fetches ``data:`` URIs and the package's static files; refuses everything else."""
-
-    def fetch(self, url: str, headers: Any = None) -> Any:
-        if url.startswith("data:"):
-            return super().fetch(url, headers)
-        if url.startswith("file://"):
-            path = Path(url.removeprefix("file://").split("?")[0]).resolve()
-            if path.is_relative_to(STATIC_DIR):
-                return super().fetch(url, headers)
-        raise ValueError(f"a carta não pode buscar {url[:80]!r}")
+def allowed_url(url: str) -> bool:
+    """Only ``data:`` URIs and the package's static files (the font) may be read."""
+    if url.startswith("data:"):
+        return True
+    if url.startswith("file://"):
+        path = Path(url.removeprefix("file://").split("?")[0]).resolve()
+        return path.is_relative_to(STATIC_DIR)
+    return False
 
 
 _FRAME_ENV = jinja2.Environment(
@@ -50,8 +45,26 @@ _FRAME_ENV.filters.update(OWN_FILTERS)
 
 
 @functools.lru_cache(maxsize=1)
-def _resources() -> tuple[CSS, FontConfiguration, LetterFetcher]:
+def _resources() -> tuple[Any, Any, Any]:
+    """The stylesheet with its font, loaded once per process.
+
+    WeasyPrint is imported here, not at the top: it takes a second or two,
+    which commands that never print a letter should not pay.
+    """
+    from weasyprint import CSS
+    from weasyprint.text.fonts import FontConfiguration
+    from weasyprint.urls import URLFetcher
+
+    class LetterFetcher(URLFetcher):
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            if not allowed_url(url):
+                raise ValueError(f"a carta não pode buscar {url[:80]!r}")
+            return super().fetch(url, headers)
+
     font_config = FontConfiguration()
+    # Freed before the interpreter tears WeasyPrint's C bindings down, which
+    # would make FontConfiguration.__del__ fail noisily at exit.
+    atexit.register(_resources.cache_clear)
     fetcher = LetterFetcher(allowed_protocols=("data", "file"))
     css = CSS(filename=str(STYLESHEET), font_config=font_config, url_fetcher=fetcher)
     return css, font_config, fetcher
@@ -64,6 +77,8 @@ def letter_html(context: dict[str, Any], content: str) -> str:
 
 
 def _document(html: str) -> Any:
+    from weasyprint import HTML
+
     css, font_config, fetcher = _resources()
     # base_url inside the static folder: relative URLs can only point there.
     return HTML(string=html, base_url=str(STATIC_DIR) + "/", url_fetcher=fetcher).render(

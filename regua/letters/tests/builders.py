@@ -62,7 +62,14 @@ def make_notice(
     return notice
 
 
-def pdf_text(data: bytes) -> str:
+def stored_pdf(notice: Notice) -> bytes:
+    notice.refresh_from_db(fields=["pdf"])
+    assert notice.pdf is not None
+    return bytes(notice.pdf)
+
+
+def pdf_text(data: bytes | None) -> str:
+    assert data is not None
     reader = pypdf.PdfReader(io.BytesIO(data))
     return "\n".join(page.extract_text() for page in reader.pages)
 
@@ -83,9 +90,11 @@ def qr_in_html(html: str) -> list[str]:
     return found
 
 
-def qr_in_pdf(data: bytes) -> list[str]:
+def qr_in_pdf(data: bytes | None) -> list[str]:
+    assert data is not None
     found = []
     for page in pypdf.PdfReader(io.BytesIO(data)).pages:
         for image in page.images:
+            assert image.image is not None
             found += decode_qr(image.image)
     return found

@@ -1,6 +1,7 @@
 import datetime
 import io
 from decimal import Decimal
+from typing import Any
 
 import pypdf
 import pytest
@@ -8,7 +9,7 @@ import pytest
 from regua.dunning.models import NoticeStatus
 from regua.letters import pix
 from regua.letters.models import LetterSettings
-from regua.letters.rendering import html_with_cid, render_notice
+from regua.letters.rendering import html_with_cid, render_letter, render_notice
 from regua.letters.tests.builders import flat, make_notice, pdf_text, qr_in_html, qr_in_pdf
 from regua.test import make_branch, make_collection, make_customer, make_range, make_receivable
 
@@ -183,8 +184,8 @@ def test_a_sent_notices_items_are_never_rewritten(notice):
 
 
 def test_the_letter_embeds_the_packaged_font(notice):
-    reader = pypdf.PdfReader(io.BytesIO(render_notice(notice).pdf))
-    fonts = reader.pages[0]["/Resources"]["/Font"]
+    reader = pypdf.PdfReader(io.BytesIO(render_letter(notice)))
+    fonts: Any = reader.pages[0]["/Resources"]["/Font"]  # type: ignore[index]
     names = []
     for font in fonts.values():
         font = font.get_object()
@@ -196,10 +197,10 @@ def test_the_letter_embeds_the_packaged_font(notice):
 
 
 def test_the_customers_address_sits_in_the_window_of_the_envelope(notice):
-    reader = pypdf.PdfReader(io.BytesIO(render_notice(notice).pdf))
+    reader = pypdf.PdfReader(io.BytesIO(render_letter(notice)))
     page = reader.pages[0]
     height = float(page.mediabox.height)
-    positions = {}
+    positions: dict[str, tuple[float, float]] = {}
 
     def visit(text, cm, tm, font, size):
         if text.strip():
@@ -265,3 +266,20 @@ def test_html_with_cid_turns_data_images_into_inline_parts(notice):
     assert 'src="cid:img1@regua"' in html and "data:image" not in html
     [(cid, png)] = images
     assert cid == "img1@regua" and png.startswith(b"\x89PNG")
+
+
+def test_a_letter_cannot_make_weasyprint_read_files_or_the_network(notice, tmp_path):
+    secret = tmp_path / "secret.png"
+    secret.write_bytes(pix.qr_png("arquivo do servidor"))
+    template = notice.template
+    template.letter_html = (
+        f'<img src="file://{secret}"><img src="http://127.0.0.1:9/x.png">'
+        f'<link rel="stylesheet" href="file://{tmp_path}/x.css"><p>{{{{ customer.name }}}}</p>'
+    )
+    template.save()
+    branch = notice.branch
+    branch.pix_key = ""
+    branch.save()
+    pdf = render_notice(notice).pdf
+    assert "MERCADO BOA VISTA LTDA" in pdf_text(pdf)
+    assert qr_in_pdf(pdf) == []  # the file's image was never read
