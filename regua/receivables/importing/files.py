@@ -211,8 +211,10 @@ def _csv_rows(
 def _csv_error_pt(message: str) -> str:
     if "field larger than field limit" in message:
         return f"um campo passa de {FIELD_LIMIT:,} caracteres".replace(",", ".")
-    if "EOF" in message:
+    if "EOF" in message or "end of data" in message:
         return "aspas abertas e não fechadas até o fim do arquivo"
+    if "expected after" in message:
+        return "aspas fora do lugar: depois de fechar aspas deve vir o separador"
     return "aspas ou separadores fora do lugar"
 
 
@@ -242,7 +244,8 @@ def _open_csv(sample: bytes, stream: BinaryIO, complete: bool) -> Table:
         yield first
         yield from lines
 
-    reader = csv.reader(all_lines(), delimiter=delimiter)
+    # strict: a stray quote is reported with its row instead of silently eaten.
+    reader = csv.reader(all_lines(), delimiter=delimiter, strict=True)
     try:
         header = next(reader)
     except csv.Error as exc:

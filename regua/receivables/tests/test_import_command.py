@@ -1,0 +1,117 @@
+"""`regua import`: thin over import_file, with the audit entry, the listing and the exit code."""
+
+import pytest
+from django.contrib.auth.models import Permission, User
+from django.core.management import CommandError, call_command
+
+from regua.audit.models import AuditEntry
+from regua.receivables.models import Customer, Receivable
+from regua.receivables.tests.helpers import BRANCHES_CSV, DATA
+
+pytestmark = pytest.mark.django_db
+
+
+def write(tmp_path, name: str, text: str) -> str:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def test_the_command_imports_and_prints_the_summary_and_ignored_columns(tmp_path, capsys):
+    call_command("import", "customers", str(DATA / "winthor" / "PCCLIENT.csv"), "--user", "ana")
+    out = capsys.readouterr().out
+    assert "Colunas ignoradas: FANTASIA, TIPOFJ, BLOQUEIO, CODUSUR1" in out
+    assert "50 linha(s): 50 criado(s), 0 atualizado(s), 0 sem alteração." in out
+    assert Customer.objects.count() == 50
+
+
+def test_the_command_writes_one_audit_entry_with_the_counts(tmp_path):
+    call_command(
+        "import", "branches", write(tmp_path, "filiais.csv", BRANCHES_CSV), "--user", "ana"
+    )
+    entry = AuditEntry.objects.get(action="receivables.import")
+    assert entry.user == "ana"
+    assert entry.changes["kind"] == "branches"
+    assert (entry.changes["criados"], entry.changes["ok"]) == (2, True)
+    assert "Importação de filiais" in entry.description
+
+
+def test_the_command_fails_listing_each_bad_row(tmp_path, capsys):
+    rows = "".join(f"{n};;x@\n" for n in range(60))
+    path = write(tmp_path, "clientes.csv", "code;name;email\n" + rows)
+    with pytest.raises(CommandError, match="Nada foi gravado: 60 erro"):
+        call_command("import", "customers", path)
+    err = capsys.readouterr().err
+    assert "Erro: linha 2, coluna name: campo obrigatório vazio" in err
+    assert err.count("Erro: ") == 50
+    assert "… e mais 10 erro(s)." in err
+    assert "Traceback" not in err
+    assert not Customer.objects.exists()
+
+
+def test_skip_invalid_writes_the_rejects_file(tmp_path, capsys):
+    path = write(tmp_path, "clientes.csv", "code;name\n1;ANA\n2;\n")
+    rejects = tmp_path / "rejeitadas.csv"
+    call_command("import", "customers", path, "--skip-invalid", "--rejects", str(rejects))
+    assert "1 linha(s) rejeitada(s) gravada(s) em" in capsys.readouterr().out
+    assert "campo obrigatório vazio" in rejects.read_text(encoding="utf-8-sig")
+    assert list(Customer.objects.values_list("code", flat=True)) == ["1"]
+
+
+def test_snapshot_is_refused_for_other_kinds(tmp_path):
+    with pytest.raises(CommandError, match="só vale para a importação de títulos"):
+        call_command(
+            "import", "customers", write(tmp_path, "c.csv", "code;name\n1;A\n"), "--snapshot"
+        )
+
+
+def test_a_missing_file_is_a_clear_error(tmp_path):
+    with pytest.raises(CommandError, match="Não foi possível abrir"):
+        call_command("import", "customers", str(tmp_path / "nada.csv"))
+
+
+def test_a_user_without_the_import_permission_is_refused(tmp_path):
+    User.objects.create_user("bia")
+    with pytest.raises(CommandError, match="não tem a permissão necessária"):
+        call_command(
+            "import", "customers", write(tmp_path, "c.csv", "code;name\n1;A\n"), "--user", "bia"
+        )
+    assert not Customer.objects.exists()
+
+
+def test_a_user_with_the_import_permission_may_import(tmp_path):
+    user = User.objects.create_user("bia")
+    user.user_permissions.add(Permission.objects.get(codename="import_data"))
+    call_command(
+        "import", "customers", write(tmp_path, "c.csv", "code;name\n1;A\n"), "--user", "bia"
+    )
+    assert AuditEntry.objects.get(action="receivables.import").user == "bia"
+
+
+def test_the_real_console_script_imports_the_winthor_export(regua_cli, tmp_path):
+    branches = write(tmp_path, "filiais.csv", BRANCHES_CSV)
+    for kind, path in (
+        ("branches", branches),
+        ("collection-types", str(DATA / "winthor" / "PCCOB.csv")),
+        ("customers", str(DATA / "winthor" / "PCCLIENT.csv")),
+        ("receivables", str(DATA / "winthor" / "PCPREST.csv")),
+    ):
+        done = regua_cli("import", kind, path, "--user", "ana")
+        assert done.returncode == 0, done.stderr
+    assert "258 linha(s): 258 criado(s)" in done.stdout
+    assert Receivable.objects.count() == 258
+    # Not a terminal: no progress bar on stderr.
+    assert done.stderr == ""
+
+
+def test_the_real_console_script_exits_non_zero_on_a_bad_file(regua_cli, tmp_path):
+    path = write(
+        tmp_path,
+        "t.csv",
+        "branch;document;installment;customer;due_date;amount\n1;A;1;C;31/02/2026;1\n",
+    )
+    done = regua_cli("import", "receivables", path)
+    assert done.returncode == 1
+    assert "Erro: linha 2, coluna branch, valor '1': filial não cadastrada" in done.stderr
+    assert "Erro: linha 2, coluna due_date, valor '31/02/2026': data inexistente" in done.stderr
+    assert "Traceback" not in done.stderr
