@@ -112,7 +112,9 @@ def test_a_zip_bomb_xlsx_is_refused_before_it_is_unpacked():
 
 def test_an_xlsx_promising_more_than_the_limit_is_refused(monkeypatch):
     workbook = Workbook()
-    workbook.active.append(["branch", "document", "installment", "customer", "due_date", "amount"])
+    workbook.worksheets[0].append(
+        ["branch", "document", "installment", "customer", "due_date", "amount"]
+    )
     out = io.BytesIO()
     workbook.save(out)
     monkeypatch.setattr(files, "XLSX_MAX_UNCOMPRESSED", 1000)

@@ -3,6 +3,7 @@
 import datetime
 import io
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from openpyxl import Workbook
@@ -99,9 +100,9 @@ def test_short_rows_read_their_missing_cells_as_empty(loaded):
     assert Receivable.objects.get(document="A").paid_date is None
 
 
-def xlsx(rows: list[list[object]]) -> bytes:
+def xlsx(rows: list[list[Any]]) -> bytes:
     workbook = Workbook()
-    sheet = workbook.active
+    sheet = workbook.worksheets[0]
     for row in rows:
         sheet.append(row)
     out = io.BytesIO()
@@ -151,7 +152,7 @@ def test_the_stream_need_not_be_seekable(loaded):
         def readable(self) -> bool:
             return True
 
-        def readinto(self, buffer):  # type: ignore[override]
+        def readinto(self, buffer):
             chunk = self._data.read(len(buffer))
             buffer[: len(chunk)] = chunk
             return len(chunk)

@@ -43,7 +43,7 @@ def test_winthor_values_land_in_the_right_fields():
     assert cancelled.cancelled  # DTCANCEL 25/08/2026
     assert cancelled.amount == cancelled.paid_amount == Decimal("2477.84")
     assert cancelled.paid_date == datetime.date(2026, 9, 30)
-    assert cancelled.collection.code == "BK"
+    assert cancelled.collection is not None and cancelled.collection.code == "BK"
     assert cancelled.digitable_line.startswith("23790.12345 60043")
     assert cancelled.our_number == "00000000043"
 
