@@ -8,10 +8,15 @@ from django.core.management.base import CommandParser
 from regua.audit.cli import add_user_argument
 
 
-def add_subcommand(subparsers: Any, parser: CommandParser, name: str, help: str) -> CommandParser:
+def add_subcommand(
+    subparsers: Any, parser: CommandParser, name: str, help: str, description: str = ""
+) -> CommandParser:
     """A subcommand whose bad arguments exit with status 2, like the main parser's."""
     sub: CommandParser = subparsers.add_parser(
-        name, help=help, description=help, called_from_command_line=parser.called_from_command_line
+        name,
+        help=help,
+        description=f"{help} {description}".strip(),
+        called_from_command_line=parser.called_from_command_line,
     )
     add_user_argument(sub)
     return sub

@@ -20,7 +20,7 @@ letter.html."""
 
 
 class Command(BaseCommand):
-    help = "Exporta, importa e mostra os modelos de carta (1, 2 e 3). " + FORMATS
+    help = "Exporta, importa e mostra os modelos de carta (1, 2 e 3)."
 
     def add_arguments(self, parser: CommandParser) -> None:
         actions = subcommands(parser)
@@ -28,8 +28,8 @@ class Command(BaseCommand):
             actions,
             parser,
             "export",
-            "Grava os modelos em DESTINO: um arquivo .json, ou uma pasta (criada se faltar). "
-            + FORMATS,
+            "Grava os modelos em DESTINO: um arquivo .json, ou uma pasta (criada se faltar).",
+            FORMATS,
         )
         export.add_argument("path", metavar="DESTINO", type=Path)
         imp = add_subcommand(
@@ -37,7 +37,8 @@ class Command(BaseCommand):
             parser,
             "import",
             "Lê os modelos de ORIGEM (arquivo .json ou pasta, como o export grava) e os salva; "
-            "um modelo com erro recusa a importação inteira. " + FORMATS,
+            "um modelo com erro recusa a importação inteira.",
+            FORMATS,
         )
         source = imp.add_mutually_exclusive_group(required=True)
         source.add_argument("path", metavar="ORIGEM", type=Path, nargs="?")
