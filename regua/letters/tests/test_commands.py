@@ -5,15 +5,23 @@ import pytest
 
 from regua.audit.models import AuditEntry
 from regua.dunning.models import DunningRun, Notice, NoticeStatus
+from regua.letters.editing import default_templates
+from regua.letters.inlining import inline_css
 from regua.letters.models import LetterTemplate
 from regua.letters.tests.builders import make_notice, pdf_text
 from regua.test import make_branch, make_customer, make_range, make_receivable
 
 D = datetime.date
 
-# The commands run in child processes, so the data must be committed; the
-# templates seeded by the migrations are restored after each test.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+@pytest.fixture(autouse=True)
+def seeded_templates(transactional_db):
+    """The commands run in child processes, so the data is committed and flushed after
+    each test, taking the templates the migrations seeded with it: seed them again."""
+    for number, fields in default_templates().items():
+        LetterTemplate.objects.update_or_create(
+            number=number, defaults={**fields, "body_html_ready": inline_css(fields["body_html"])}
+        )
 
 
 @pytest.fixture
