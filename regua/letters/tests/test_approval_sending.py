@@ -64,5 +64,7 @@ def test_an_approved_letter_is_sent_with_the_pdf_the_reviewer_saw(smtp_inbox):
     letter = attachment.get_content()
     assert letter == seen
     assert "MERCADO BOA VISTA LTDA" in pdf_text(letter)
-    body = message.get_body(("plain",)).get_content()
+    plain = message.get_body(("plain",))
+    assert plain is not None
+    body = plain.get_content()
     assert "R$ 480,00" in body and "desconsidere" in body
