@@ -132,7 +132,7 @@ def test_csv_export_has_one_row_per_titulo_with_formulas_neutralised(notices, tm
     assert (c1["document"], c1["due_date"], c1["days_overdue"], c1["balance"]) == (
         "7001",
         "2026-11-10",
-        "20",
+        "13",
         "150.00",
     )
     assert (c1["status"], c1["server_response"], c1["recipients"]) == (
