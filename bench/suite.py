@@ -368,7 +368,7 @@ class Bench:
                     "--one-per-customer",
                     "--all-with-email",
                     "--days",
-                    "1:10",
+                    "5:10",
                     "--smtp-port",
                     sink.port,
                 )
@@ -403,7 +403,7 @@ class Bench:
                 "--receivables",
                 n,
                 "--days",
-                "1:10",
+                "5:10",
                 "--date",
                 REFERENCE_DATE,
                 db=db,
