@@ -6,6 +6,7 @@ import pytest
 import time_machine
 from playwright.sync_api import expect
 
+from regua.web import sending
 from regua.web.tests.browser import log_in, screenshot
 from regua.web.tests.conftest import PASSWORD, make_user
 
@@ -109,6 +110,7 @@ def test_a_newcomer_configures_ranges_emits_and_finds_the_notice_in_the_history(
     expect(page.locator("#progresso h2")).to_have_text("Envio concluído", timeout=30_000)
     expect(page.locator("#progresso")).to_contain_text("Enviada: 1")
     screenshot(page, "emitir-progresso")
+    assert sending.wait_for_deliveries(60)
     sent = smtp_server.messages[-1]
     assert sent.rcpt_tos == ["financeiro@boavista.com.br"]
     assert "111" in sent.message.get_body(("plain",)).get_content()
@@ -133,7 +135,6 @@ def test_a_newcomer_configures_ranges_emits_and_finds_the_notice_in_the_history(
 
 def test_a_supervisor_approves_a_held_letter_and_it_is_sent_with_its_pdf(browser_page, smtp_server):
     from regua.delivery.configuration import configure_email
-    from regua.web import sending
     from regua.web.tests.test_review import held_letter
 
     configure_email(
