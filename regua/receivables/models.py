@@ -120,10 +120,12 @@ class ReceivableQuerySet(models.QuerySet["Receivable"]):
 class Receivable(DoNotDun):
     """One installment a customer owes; key = branch + document + installment."""
 
-    branch = models.ForeignKey(Branch, models.PROTECT, verbose_name="filial")
+    # No index of their own: the natural key starts with branch and
+    # receivable_by_customer with customer (fewer indexes, faster imports).
+    branch = models.ForeignKey(Branch, models.PROTECT, verbose_name="filial", db_index=False)
     document = models.CharField("duplicata", max_length=30)
     installment = models.CharField("prestação", max_length=10)
-    customer = models.ForeignKey(Customer, models.PROTECT, verbose_name="cliente")
+    customer = models.ForeignKey(Customer, models.PROTECT, verbose_name="cliente", db_index=False)
     issue_date = models.DateField("emissão", null=True, blank=True)
     due_date = models.DateField("vencimento")
     amount = models.DecimalField("valor", max_digits=14, decimal_places=2)

@@ -9,6 +9,7 @@ backend, never data.
 
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any, Final
 
 from django.db import connection, models
@@ -120,3 +121,25 @@ def in_chunks(values: Iterable[Any], reserve: int = 10) -> Iterator[list[Any]]:
             chunk = []
     if chunk:
         yield chunk
+
+
+# SQLite's default page cache (2 MB) thrashes once a million títulos and their
+# indexes are in play; 64 MB keeps the import in memory and under 300 MB in all.
+IMPORT_CACHE_KIB: Final = 64 * 1024
+
+
+@contextmanager
+def import_cache() -> Iterator[None]:
+    """A larger SQLite page cache for the duration of an import (no-op elsewhere)."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        previous = int(cursor.fetchone()[0])
+        cursor.execute(f"PRAGMA cache_size = -{int(IMPORT_CACHE_KIB)}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = {int(previous)}")

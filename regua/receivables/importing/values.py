@@ -86,17 +86,17 @@ def date(cell: Cell) -> datetime.date | None:
     """``dd/mm/aaaa`` or ISO ``aaaa-mm-dd`` (a time part is ignored); empty is None."""
     if type(cell) is str:
         value = cell.strip()
-        return _parse_date(value) if value else None
+        return parse_date(value) if value else None
     if isinstance(cell, datetime.datetime):
         return cell.date()
     if isinstance(cell, datetime.date):
         return cell
     value = text(cell)
-    return _parse_date(value) if value else None
+    return parse_date(value) if value else None
 
 
 @functools.lru_cache(maxsize=8192)
-def _parse_date(value: str) -> datetime.date:
+def parse_date(value: str) -> datetime.date:
     # Cached: a file of a million títulos has a few thousand distinct dates.
     match = _DMY.fullmatch(value)
     if match:
