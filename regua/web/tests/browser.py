@@ -1,7 +1,6 @@
 """Playwright's sync API driving Debian's Chromium against pytest-django's live server."""
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
@@ -51,8 +50,12 @@ def screenshot(page, name: str) -> Path:
     page.screenshot(path=str(path), full_page=True)
     # The README's pictures are refreshed on purpose, not by every test run.
     if os.environ.get("REGUA_SCREENSHOTS_TO_DOCS"):
+        from PIL import Image
+
         DOCS_SHOTS.mkdir(parents=True, exist_ok=True)
-        shutil.copy(path, DOCS_SHOTS / path.name)
+        # A 256-colour palette keeps the committed pictures small.
+        with Image.open(path) as image:
+            image.convert("RGB").quantize(256).save(DOCS_SHOTS / path.name, optimize=True)
     return path
 
 

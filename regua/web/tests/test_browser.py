@@ -6,6 +6,7 @@ import pytest
 import time_machine
 from playwright.sync_api import expect
 
+from regua.letters.models import LetterTemplate
 from regua.web import sending
 from regua.web.tests.browser import log_in, screenshot
 from regua.web.tests.conftest import PASSWORD, make_user
@@ -41,6 +42,25 @@ def newcomer_data():
         "2001", name="MERCADO BOA VISTA LTDA", billing_email="financeiro@boavista.com.br"
     )
     make_customer("2002", name="PADARIA SEM EMAIL", email="")
+    late = make_customer(
+        "2003", name="ATACADO CENTRAL EIRELI", email="contas@atacadocentral.com.br"
+    )
+    for days, amount, document in [
+        (45, "1890.40", "201"),
+        (75, "640.00", "202"),
+        (120, "2300.00", "203"),
+    ]:
+        make_receivable(
+            branch,
+            late,
+            datetime.date(2026, 11, 30) - datetime.timedelta(days=days),
+            amount,
+            document=document,
+            collection=boleto,
+        )
+    make_receivable(
+        branch, good, datetime.date(2026, 12, 20), "410.00", document="113", collection=boleto
+    )
     make_receivable(
         branch, good, datetime.date(2026, 11, 20), "350.00", document="111", collection=boleto
     )
@@ -164,3 +184,23 @@ def test_a_supervisor_approves_a_held_letter_and_it_is_sent_with_its_pdf(browser
     page.goto(page.base_url + f"/cartas/{notice.pk}/")
     expect(page.locator("dl.details")).to_contain_text("sergio")
     expect(page.locator("dl.details")).to_contain_text("Enviada")
+
+    page.get_by_role("link", name="Modelos").click()
+    page.get_by_role("link", name=LetterTemplate.objects.get(number=1).name).click()
+    expect(page.locator("#preview")).to_contain_text("Assunto", timeout=20_000)
+    page.get_by_label("Assunto").fill("Aviso de {{ customer.name")
+    expect(page.locator("#preview")).to_contain_text("Assunto, linha 1", timeout=20_000)
+    screenshot(page, "modelos")
+
+    page.get_by_role("link", name="Importar").click()
+    page.get_by_label("O que o arquivo contém").select_option("customers")
+    page.get_by_label("Arquivo CSV ou XLSX").set_input_files(
+        {
+            "name": "clientes.csv",
+            "mimeType": "text/csv",
+            "buffer": b"CODCLI;CLIENTE;EMAILCOB\n3001;LOJA NOVA LTDA;fin@lojanova.com.br\n;SEM CODIGO;\n",
+        }
+    )
+    page.get_by_role("button", name="Conferir arquivo").click()
+    expect(page.get_by_role("alert").first).to_contain_text("nada foi gravado")
+    screenshot(page, "importar-conferencia")

@@ -46,3 +46,15 @@ def test_syncing_again_restores_a_permission_removed_by_hand():
     group.permissions.clear()
     sync_groups()
     assert "dunning.run_dunning" in perms_of(OPERATOR)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_regua_groups_sync_restores_the_groups(regua_cli):
+    from django.contrib.auth.models import Group
+
+    Group.objects.filter(name=OPERATOR).delete()
+    done = regua_cli("groups", "sync")
+    assert done.returncode == 0, done.stderr
+    assert "3 grupos sincronizados." in done.stdout
+    listed = regua_cli("groups", "list").stdout
+    assert "Operador de cobrança: dunning.run_dunning, dunning.view_history" in listed

@@ -48,6 +48,7 @@ def test_the_form_starts_on_today(client, operator):
     client.force_login(operator)
     page = client.get(reverse("run_new")).content.decode()
     assert 'value="2026-11-30"' in page
+    assert "O envio de e-mail não está configurado" in page
 
 
 @pytest.mark.django_db

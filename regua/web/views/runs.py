@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from regua.delivery.models import EmailSettings
 from regua.dunning.models import DunningRun, NoticeStatus
 from regua.dunning.runs import PlannedNotice, RunResult, execute_run
 from regua.dunning.selection import REASON_LABELS
@@ -65,7 +66,11 @@ def run_new(request: HttpRequest) -> HttpResponse:
         data if bound else None,
         initial={"reference_date": timezone.localdate(), "group_by": "customer"},
     )
-    context: dict[str, Any] = {"nav": "run", "form": form}
+    context: dict[str, Any] = {
+        "nav": "run",
+        "form": form,
+        "email_ready": EmailSettings.load().is_ready,
+    }
     if bound and form.is_valid():
         options = {
             "reference_date": form.cleaned_data["reference_date"],
