@@ -19,14 +19,14 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
-from typing import Protocol
+from dataclasses import dataclass, field
+from typing import Protocol, cast
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
-from django.db.models import CharField, F, Q, Value
+from django.db import IntegrityError, connection, transaction
+from django.db.models import CharField, F, Field, Q, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
@@ -54,7 +54,7 @@ logger = logging.getLogger(__name__)
 AUTOMATIC = "automatic"
 # Small groups: a crash leaves at most one group uncertain, yet a commit is
 # shared by enough messages to keep up with the server.
-GROUP_SIZE = 20
+GROUP_SIZE = 25
 MAX_ATTEMPTS = 10
 BACKOFF_FIRST = datetime.timedelta(minutes=1)
 BACKOFF_LIMIT = datetime.timedelta(hours=6)
@@ -78,6 +78,7 @@ _RESULT_FIELDS = [
     "next_attempt_at",
     "lease_until",
 ]
+_RENDERED_FIELDS = ["subject", "body_text", "body_html", "pdf"]
 
 
 class NoticeStateError(Exception):
@@ -118,12 +119,13 @@ def claim(
     worker_id: str,
     *,
     domain: str,
-    limit: int = GROUP_SIZE,
+    limit: int | None = None,
     notice_ids: list[int] | None = None,
     now: datetime.datetime | None = None,
 ) -> list[Claimed]:
     """Take up to ``limit`` due notices for this worker: pending/retry → sending, atomically."""
     now = now or timezone.now()
+    limit = limit or GROUP_SIZE
     due = Notice.objects.filter(status__in=_CLAIMABLE).filter(
         Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
     )
@@ -156,6 +158,7 @@ def claim(
             )
             candidates = [(pk, status) for pk, status in candidates if pk in mine]
             ids = [pk for pk, _ in candidates]
+        # Stored now, before any SMTP talk; a resent notice keeps the one it had.
         token = secrets.token_hex(6)
         Notice.objects.filter(pk__in=ids, message_id="").update(
             message_id=Concat(
@@ -181,16 +184,14 @@ def expire_leases(now: datetime.datetime | None = None) -> int:
 
 
 def _settled_notices(notices: list[Notice]) -> set[int]:
-    """The notices of the group with a título no longer open (R1), in two queries."""
-    items = list(
-        NoticeItem.objects.filter(notice_id__in=[n.pk for n in notices]).values_list(
-            "notice_id", "receivable_id"
-        )
+    """The notices of the group with a título no longer open (R1), in one query."""
+    ids = [n.pk for n in notices]
+    still_open = Receivable.objects.open().filter(notice_items__notice_id__in=ids).values("pk")
+    return set(
+        NoticeItem.objects.filter(notice_id__in=ids)
+        .exclude(receivable__in=still_open)
+        .values_list("notice_id", flat=True)
     )
-    open_ids = set(
-        Receivable.objects.open().filter(pk__in={r for _, r in items}).values_list("pk", flat=True)
-    )
-    return {notice_id for notice_id, receivable_id in items if receivable_id not in open_ids}
 
 
 def _render(notice: Notice) -> None:
@@ -200,6 +201,20 @@ def _render(notice: Notice) -> None:
     notice.body_html = rendered.html
     if rendered.pdf is not None:
         notice.pdf = rendered.pdf
+
+
+@dataclass
+class Batch:
+    """One claimed group on its way: prepared, sent, then committed."""
+
+    notices: list[Notice]
+    previous: dict[int, str]
+    ready: list[tuple[Notice, Outgoing]] = field(default_factory=list)
+    results: dict[int, Result] = field(default_factory=dict)
+    rendered: list[Notice] = field(default_factory=list)
+    released: list[int] = field(default_factory=list)
+    discarded: int = 0
+    slots: tuple[float, float] | None = None
 
 
 class Courier:
@@ -237,9 +252,8 @@ class Courier:
             pk__in=ids, status=NoticeStatus.SENDING, claimed_by=self.worker_id
         ).update(lease_until=timezone.now() + lease())
 
-    def deliver_group(self, claimed: list[Claimed]) -> Counter[str]:
-        """Send one claimed group and commit its states together."""
-        tally: Counter[str] = Counter()
+    def prepare(self, claimed: list[Claimed]) -> "Batch":
+        """Everything before the SMTP talk, in the database's thread: R8, rendering, messages."""
         previous = {c.pk: c.previous_status for c in claimed}
         notices = list(
             Notice.objects.filter(
@@ -248,6 +262,7 @@ class Courier:
             .select_related("customer")
             .order_by("pk")
         )
+        batch = Batch(notices=notices, previous=previous)
         # R8 at sending: títulos paid meanwhile leave the notice; an empty one is discarded.
         rerender: set[int] = set()
         settled = _settled_notices(notices) if notices else set()
@@ -256,60 +271,83 @@ class Courier:
                 rerender.add(notice.pk)
             else:
                 notices.remove(notice)
-                tally[NoticeStatus.DISCARDED] += 1
+                batch.discarded += 1
 
         now = timezone.now()
-        results: dict[int, Result] = {}
-        ready: list[tuple[Notice, Outgoing]] = []
-        rendered: list[Notice] = []
         for notice in notices:
             try:
                 if notice.pk in rerender or not notice.subject or not notice.body_text:
                     _render(notice)
-                    rendered.append(notice)
-                ready.append(
+                    batch.rendered.append(notice)
+                batch.ready.append(
                     (notice, notice_message(notice, self._sender(notice.branch_id), now=now))
                 )
             except NoRecipients as e:
-                results[notice.pk] = Result(
+                batch.results[notice.pk] = Result(
                     NoticeStatus.SKIPPED, reason="no_email", refused=e.invalid
                 )
             except MessageError as e:
-                results[notice.pk] = Result(FAILED, reason=f"mensagem inválida: {e}")
+                batch.results[notice.pk] = Result(FAILED, reason=f"mensagem inválida: {e}")
             except Exception as e:  # a template that does not render, for one notice
                 logger.exception("carta %s não pôde ser montada", notice.pk)
-                results[notice.pk] = Result(
+                batch.results[notice.pk] = Result(
                     FAILED, reason=f"a carta não pôde ser montada: {type(e).__name__}: {e}"
                 )
-
-        released: list[int] = []
-        slots: tuple[float, float] | None = None
-        if ready and self.cfg.rate_per_minute and not self.cfg.captures:
-            start, interval = pace.reserve(len(ready), self.cfg.rate_per_minute)
+        if batch.ready and self.cfg.rate_per_minute and not self.cfg.captures:
+            start, interval = pace.reserve(len(batch.ready), self.cfg.rate_per_minute)
             wait = (start - timezone.now()).total_seconds()
-            slots = (time.monotonic() + max(wait, 0), interval.total_seconds())
+            batch.slots = (time.monotonic() + max(wait, 0), interval.total_seconds())
+        return batch
+
+    def send(self, batch: "Batch") -> None:
+        """The SMTP talk for one batch, over the session's reused connection."""
+        ready = batch.ready
         renewed_at = time.monotonic()
         for index, (notice, out) in enumerate(ready):
-            if slots is not None:
-                delay = slots[0] + index * slots[1] - time.monotonic()
+            if batch.slots is not None:
+                delay = batch.slots[0] + index * batch.slots[1] - time.monotonic()
                 if delay > 0:
                     SHUTDOWN.wait(delay)
             if self.stop():
-                released = [n.pk for n, _ in ready[index:]]
-                break
+                batch.released = [n.pk for n, _ in ready[index:]]
+                return
             if time.monotonic() - renewed_at > lease().total_seconds() / 3:
                 self._renew([n.pk for n, _ in ready[index:]])
                 renewed_at = time.monotonic()
             result = self.session.send(out, notice.pk)
-            results[notice.pk] = result
+            batch.results[notice.pk] = result
             if result.connect_failed:
                 # The server cannot be reached: the rest of the group waits with it.
                 for later, _ in ready[index + 1 :]:
-                    results[later.pk] = result
-                break
+                    batch.results[later.pk] = result
+                return
 
-        tally.update(self._commit(notices, results, released, previous, rendered))
-        tally["released"] += len(released)
+    def commit(self, batch: "Batch") -> Counter[str]:
+        tally = self._commit(
+            batch.notices, batch.results, batch.released, batch.previous, batch.rendered
+        )
+        tally[NoticeStatus.DISCARDED] += batch.discarded
+        tally["released"] += len(batch.released)
+        return tally
+
+    def deliver_group(self, claimed: list[Claimed]) -> Counter[str]:
+        """Send one claimed group and commit its states together."""
+        batch = self.prepare(claimed)
+        self.send(batch)
+        return self.commit(batch)
+
+    def deliver(
+        self, next_claim: Callable[[], list[Claimed]], max_groups: int | None = None
+    ) -> Counter[str]:
+        """Claimed groups one after another over the same connection, until none is left."""
+        tally: Counter[str] = Counter()
+        groups = 0
+        while not self.stop() and (max_groups is None or groups < max_groups):
+            claimed = next_claim()
+            if not claimed:
+                break
+            tally.update(self.deliver_group(claimed))
+            groups += 1
         return tally
 
     @transaction.atomic
@@ -322,39 +360,36 @@ class Courier:
         rendered: list[Notice],
     ) -> Counter[str]:
         """Write the group's outcomes; returns how many notices ended in each state."""
-        mine = set(
-            Notice.objects.select_for_update()
-            .filter(
-                pk__in=[n.pk for n in notices],
-                status=NoticeStatus.SENDING,
-                claimed_by=self.worker_id,
-            )
-            .values_list("pk", flat=True)
-        )
         now = timezone.now()
         changed: list[Notice] = []
-        refused_for_good: dict[int, set[str]] = {}
         for notice in notices:
             result = results.get(notice.pk)
-            if result is None or notice.pk not in mine:
-                if result is not None:
-                    logger.error(
-                        "carta %s: o lease expirou antes do registro do resultado (%s); "
-                        "ela fica como está para revisão",
-                        notice.pk,
-                        result.status,
-                    )
-                continue
-            _apply(notice, result, now)
-            changed.append(notice)
-            if result.refused_for_good:
-                refused_for_good.setdefault(notice.customer_id, set()).update(
-                    a.lower() for a in result.refused_for_good
+            if result is not None:
+                _apply(notice, result, now)
+                changed.append(notice)
+        # Guarded by state and worker: a row whose lease ran out is left as the sweeper made it.
+        written = _update_rows(changed, _RESULT_FIELDS, claimed_by=self.worker_id)
+        if written != len(changed):
+            actual = dict(
+                Notice.objects.filter(pk__in=[n.pk for n in changed]).values_list("pk", "status")
+            )
+            for notice in [n for n in changed if actual.get(n.pk) != n.status]:
+                logger.error(
+                    "carta %s: o lease expirou antes do registro do resultado (%s); "
+                    "ela fica como está para revisão",
+                    notice.pk,
+                    notice.status,
                 )
-        Notice.objects.bulk_update(changed, _RESULT_FIELDS)
-        stored = [n for n in rendered if n.pk in mine]
-        if stored:
-            Notice.objects.bulk_update(stored, ["subject", "body_text", "body_html", "pdf"])
+                changed.remove(notice)
+        mine = {n.pk for n in changed}
+        refused_for_good: dict[int, set[str]] = {}
+        for notice in changed:
+            for_good = results[notice.pk].refused_for_good
+            if for_good:
+                refused_for_good.setdefault(notice.customer_id, set()).update(
+                    a.lower() for a in for_good
+                )
+        _update_rows([n for n in rendered if n.pk in mine], _RENDERED_FIELDS)
         # Notice.set_status's rule, for the whole group: the R5 guard follows the state.
         NoticeItem.objects.filter(
             notice_id__in=[n.pk for n in changed if n.status not in BLOCKING_STATUSES]
@@ -367,12 +402,42 @@ class Courier:
             )
         # Claimed but never started (shutdown): back as they were, the attempt not counted.
         for status in _CLAIMABLE:
-            back = [pk for pk in released if pk in mine and previous.get(pk) == status]
+            back = [pk for pk in released if previous.get(pk) == status]
             if back:
-                Notice.objects.filter(pk__in=back).update(
-                    status=status, attempts=F("attempts") - 1, lease_until=None, claimed_by=""
-                )
+                Notice.objects.filter(
+                    pk__in=back, status=NoticeStatus.SENDING, claimed_by=self.worker_id
+                ).update(status=status, attempts=F("attempts") - 1, lease_until=None, claimed_by="")
         return Counter(n.status for n in changed)
+
+
+def _update_rows(notices: list[Notice], names: list[str], *, claimed_by: str = "") -> int:
+    """Write these fields of each notice with one parameterised statement run for all rows.
+
+    With ``claimed_by``, only rows still "sending" for that worker are written.
+    Returns how many rows were written. ``bulk_update`` builds a CASE per field
+    and row, which costs more than talking to the SMTP server; the values are
+    prepared by the fields themselves, exactly as ``save()`` would.
+    """
+    if not notices:
+        return 0
+    fields = [cast(Field, Notice._meta.get_field(name)) for name in names]
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(str(f.column))} = %s" for f in fields)
+    where = f"{quote(str(cast(Field, Notice._meta.pk).column))} = %s"
+    guard: list[object] = []
+    if claimed_by:
+        where += f" AND {quote('status')} = %s AND {quote('claimed_by')} = %s"
+        guard = [NoticeStatus.SENDING.value, claimed_by]
+    # Only the model's own table and column names are written into the text;
+    # every value travels as a parameter.
+    sql = f"UPDATE {quote(Notice._meta.db_table)} SET {assignments} WHERE {where}"  # noqa: S608
+    rows = [
+        [f.get_db_prep_save(getattr(n, f.attname), connection) for f in fields] + [n.pk, *guard]
+        for n in notices
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+        return cursor.rowcount
 
 
 def _apply(notice: Notice, result: Result, now: datetime.datetime) -> None:
@@ -424,16 +489,12 @@ def deliver_due(
         return tally
     stop = stop or SHUTDOWN.is_set
     domain = domain_of(cfg.from_email) if cfg.from_email else "regua.invalid"
-    groups = 0
     with Courier(cfg, worker_id, stop) as courier:
-        while not stop():
-            claimed = claim(worker_id, domain=domain, notice_ids=notice_ids)
-            if not claimed:
-                break
-            tally.update(courier.deliver_group(claimed))
-            groups += 1
-            if max_groups is not None and groups >= max_groups:
-                break
+        tally.update(
+            courier.deliver(
+                lambda: claim(worker_id, domain=domain, notice_ids=notice_ids), max_groups
+            )
+        )
     return tally
 
 

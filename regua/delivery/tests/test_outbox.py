@@ -26,7 +26,7 @@ from regua.delivery.outbox import (
 )
 from regua.delivery.tests.builders import make_notice, make_notices, refreshed, use_server
 from regua.delivery.worker import Worker
-from regua.dunning.models import NoticeItem
+from regua.dunning.models import Notice, NoticeItem
 from regua.letters.rendering import render_notice
 from regua.receivables.models import Receivable
 
@@ -306,3 +306,21 @@ def test_deliver_due_reports_what_became_of_the_notices(smtp_server):
     assert outbox.summary(tally) == (
         "2 enviada(s), 0 para nova tentativa, 1 com falha, 1 sem e-mail válido"
     )
+
+
+def test_a_worker_whose_lease_ran_out_leaves_the_uncertain_state_for_a_person(smtp_server):
+    use_server(smtp_server)
+    late, on_time = make_notices(2)
+    claimed = claim("slow-worker", domain="exemplo.com.br")
+    with outbox.Courier(EmailSettings.load(), "slow-worker") as courier:
+        batch = courier.prepare(claimed)
+        courier.send(batch)
+        # Meanwhile the sweeper decided the worker was dead, for one of them.
+        Notice.objects.filter(pk=late.pk).update(lease_until=timezone.now())
+        expire_leases(timezone.now() + datetime.timedelta(seconds=1))
+        tally = courier.commit(batch)
+
+    assert refreshed(late).status == "uncertain"
+    assert refreshed(on_time).status == "sent"
+    assert tally["sent"] == 1
+    assert len(smtp_server.received) == 2  # the person checks by Message-ID before resending
