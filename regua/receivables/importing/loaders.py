@@ -17,7 +17,13 @@ from django.utils import timezone
 
 from regua.receivables.importing.columns import Column
 from regua.receivables.importing.result import ImportResult, RowError
-from regua.receivables.importing.sql import adapt, in_chunks, insert_rows, update_rows
+from regua.receivables.importing.sql import (
+    adapt,
+    in_chunks,
+    insert_rows,
+    refresh_statistics,
+    update_rows,
+)
 from regua.receivables.importing.values import Cell, invalid_emails
 from regua.receivables.models import (
     Branch,
@@ -87,6 +93,8 @@ class Loader:
         self.seen = IdSet()
         # Rows with a higher id were created by this import (ids only grow).
         self.max_before: int = self.model._default_manager.aggregate(m=Max("pk"))["m"] or 0
+        # Statistics are refreshed each time the import has doubled the table.
+        self.analyzed_at = max(self.max_before, 5000)
         # Attributes compared with the stored row; references become their *_id.
         compared = [self.stored_attr(a) for a in present]
         self.fetched = ["id", *dict.fromkeys([*self.key_attrs, *compared, *self.also_fetch])]
@@ -205,6 +213,9 @@ class Loader:
         if creates:
             insert_rows(self.model, self.insert_attnames, list(creates.values()), adapted=True)
             self.result.created += len(creates)
+            if self.result.created >= self.analyzed_at * 2:
+                refresh_statistics(self.model)
+                self.analyzed_at = self.result.created + self.max_before
         for fields, changed in updates.items():
             update_rows(self.model, fields, changed)
 
