@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import pytest
+from django.db import connections
 
 ROOT = Path(__file__).resolve().parents[3]
 SHOTS = ROOT / "artifacts" / "screenshots"
@@ -41,6 +42,10 @@ def browser_page(live_server, monkeypatch):
         finally:
             context.close()
             browser.close()
+            # Playwright's greenlet gives the test body a context of its own, and
+            # so its own database connection: close it, or the test database
+            # cannot be dropped at the end of the run.
+            connections.close_all()
 
 
 def screenshot(page, name: str) -> Path:
