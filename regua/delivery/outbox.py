@@ -44,8 +44,9 @@ from regua.delivery.messages import (
 )
 from regua.delivery.models import BranchSender, CapturedEmail, EmailSettings
 from regua.delivery.smtp import FAILED, RETRY, SENT, Result, SmtpSession
-from regua.dunning.models import BLOCKING_STATUSES, Notice, NoticeItem, NoticeStatus
+from regua.dunning.models import BLOCKING_STATUSES, DunningRun, Notice, NoticeItem, NoticeStatus
 from regua.dunning.notices import drop_settled_items
+from regua.dunning.runs import refresh_run_counts
 from regua.letters.rendering import render_notice
 from regua.receivables.models import Customer, Receivable
 
@@ -228,6 +229,7 @@ class Courier:
         self.stop = stop or SHUTDOWN.is_set
         self.session: Session = CaptureSession() if cfg.captures else SmtpSession(cfg)
         self._senders: dict[int, Sender | MessageError] = {}
+        self.runs: set[int] = set()
 
     def __enter__(self) -> "Courier":
         return self
@@ -382,6 +384,7 @@ class Courier:
                 )
                 changed.remove(notice)
         mine = {n.pk for n in changed}
+        self.runs.update(n.run_id for n in changed)
         refused_for_good: dict[int, set[str]] = {}
         for notice in changed:
             for_good = results[notice.pk].refused_for_good
@@ -495,6 +498,9 @@ def deliver_due(
                 lambda: claim(worker_id, domain=domain, notice_ids=notice_ids), max_groups
             )
         )
+    # The runs' counters (sent, failed…) follow what delivery did.
+    for run in DunningRun.objects.filter(pk__in=courier.runs):
+        refresh_run_counts(run)
     return tally
 
 

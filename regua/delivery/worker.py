@@ -10,6 +10,7 @@ message in flight; what was claimed but not started goes back to the outbox.
 import logging
 import signal
 import threading
+import time
 from collections import Counter
 from types import FrameType
 from typing import Any
@@ -26,6 +27,8 @@ logger = logging.getLogger(__name__)
 # How many outbox groups one pass delivers before looking at tasks and schedules again.
 GROUPS_PER_PASS = 50
 TASKS_PER_PASS = 10
+# Schedules are minutes apart: looking every half minute is plenty.
+SCHEDULES_EVERY = 30.0
 
 _DELIVERED = (
     NoticeStatus.SENT,
@@ -86,6 +89,7 @@ class Worker:
         self.until_done = until_done
         self.tally: Counter[str] = Counter()
         self._signals_seen = 0
+        self._schedules_at = 0.0
 
     def _on_signal(self, signum: int, frame: FrameType | None) -> None:
         self._signals_seen += 1
@@ -107,8 +111,10 @@ class Worker:
         busy = False
         close_old_connections()
         outbox.expire_leases()
-        if run_due_schedules(worker_id=self.worker_id):
-            busy = True
+        if time.monotonic() >= self._schedules_at:
+            self._schedules_at = time.monotonic() + SCHEDULES_EVERY
+            if run_due_schedules(worker_id=self.worker_id):
+                busy = True
         for _ in range(TASKS_PER_PASS):
             if outbox.SHUTDOWN.is_set() or not tasks.run_one():
                 break

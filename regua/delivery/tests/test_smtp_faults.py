@@ -7,6 +7,7 @@ import pytest
 from regua.delivery.outbox import MAX_ATTEMPTS, deliver_now
 from regua.delivery.tests.builders import make_notice, make_notices, refreshed, use_server
 from regua.delivery.tests.smtpserver import SmtpServer
+from regua.dunning.models import DunningRun
 from regua.receivables.models import Customer
 
 pytestmark = pytest.mark.django_db
@@ -35,6 +36,7 @@ def test_a_message_the_server_takes_is_sent_with_its_answer_and_message_id(smtp_
     assert notice.accepted_recipients == ["maria@cliente.com.br"]
     assert notice.smtp_response.startswith("250 2.0.0 Ok: queued as Q1")
     assert notice.attempts == 1
+    assert DunningRun.objects.get(pk=notice.run_id).sent == 1
     (received,) = smtp_server.received
     assert received.message_id == notice.message_id
     assert received.rcpt_tos == ["maria@cliente.com.br"]

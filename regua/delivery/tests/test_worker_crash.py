@@ -1,6 +1,7 @@
 """A worker killed with SIGKILL mid-batch, then restarted: each notice sent once or uncertain."""
 
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -82,3 +83,36 @@ def test_a_worker_killed_mid_batch_and_restarted_sends_nothing_twice_and_loses_n
     # Every message the server got belongs to a notice recorded as sent or uncertain.
     assert set(received) <= {n.message_id for n in states.values()}
     assert "Envio concluído" in done.stdout
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sigterm_stops_the_worker_after_the_message_in_flight_and_hands_back_the_rest(
+    smtp_server, tmp_path
+):
+    use_server(smtp_server)
+    smtp_server.handler.delay = 0.05
+    notices = make_notices(60)
+    worker = subprocess.Popen(
+        [REGUA, "worker", "--interval", "0.1"],
+        env=child_env(),
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert wait_until(lambda: len(smtp_server.received) >= 5), "the worker never sent"
+        worker.send_signal(signal.SIGTERM)
+        worker.communicate(timeout=60)
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+    assert worker.returncode == 0
+
+    states = Counter(
+        Notice.objects.filter(pk__in=[n.pk for n in notices]).values_list("status", flat=True)
+    )
+    assert set(states) <= {"sent", "pending"}  # nothing left in "sending"
+    assert states["sent"] == len(smtp_server.received)
+    assert states["pending"] > 0
+    assert not Notice.objects.filter(status="pending").exclude(attempts=0).exists()
