@@ -10,6 +10,7 @@ import threading
 
 from django.db import close_old_connections, connection, transaction
 
+from regua.delivery.models import EmailSettings
 from regua.dunning.models import DunningRun, NoticeStatus
 from regua.dunning.runs import refresh_run_counts
 
@@ -79,11 +80,15 @@ def progress(run: DunningRun) -> dict[str, object]:
     total = sum(by_status.values())
     moving = sum(by_status.get(s, 0) for s in IN_FLIGHT)
     done = total - moving
+    # Without a configured server nothing moves until someone configures it:
+    # the page stops polling and says so instead of waiting forever.
+    stalled = moving > 0 and not EmailSettings.load().is_ready
     return {
         "total": total,
         "done": done,
         "moving": moving,
         "percent": 100 if total == 0 else round(100 * done / total),
         "finished": moving == 0,
+        "stalled": stalled,
         "by_status": by_status,
     }

@@ -106,3 +106,20 @@ def test_emitting_is_a_post_only_action_for_who_may_run_dunning(client, db):
     client.force_login(make_user("sem_grupo", None))
     assert client.post(reverse("run_new"), preview_params()).status_code == 403
     assert not DunningRun.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_without_email_settings_the_progress_stops_polling_and_says_why(
+    client, operator, portfolio
+):
+    from regua.dunning.models import NoticeStatus
+    from regua.web import sending
+
+    client.force_login(operator)
+    # On the 19th título 112 is 30 days late: one e-mail notice, pending.
+    client.post(reverse("run_new"), preview_params(reference_date="2026-11-19"))
+    assert sending.wait_for_deliveries(60)
+    run = DunningRun.objects.get()
+    assert Notice.objects.filter(run=run, status=NoticeStatus.PENDING).exists()
+    page = client.get(reverse("run_progress", args=[run.pk])).content.decode()
+    assert "Envio parado" in page and "hx-get" not in page

@@ -117,10 +117,15 @@ def _counts(result: RunResult) -> dict[str, int]:
 def _run_context(run: DunningRun) -> dict[str, Any]:
     state = sending.progress(run)
     problems = []
-    if state["finished"]:
+    if state["finished"] or state["stalled"]:
         problems = list(
             run.notice_set.filter(
-                status__in=[NoticeStatus.FAILED, NoticeStatus.UNCERTAIN, NoticeStatus.SKIPPED]
+                status__in=[
+                    NoticeStatus.FAILED,
+                    NoticeStatus.UNCERTAIN,
+                    NoticeStatus.RETRY,
+                    NoticeStatus.SKIPPED,
+                ]
             ).select_related("customer")
         )
     labels = dict(NoticeStatus.choices)
