@@ -4,7 +4,9 @@ The file lives under MEDIA_ROOT/imports with a random name; the session alone
 knows which file belongs to whom, so no path ever comes from the browser.
 """
 
+import datetime
 import secrets
+import time
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +18,8 @@ from django.http import HttpRequest
 from regua.receivables.importing import ImportResult, import_file
 
 SESSION_KEY = "regua_imports"
+# Uploads checked but never confirmed are removed after this long.
+KEEP_FOR = datetime.timedelta(hours=12)
 
 
 class _RolledBack(Exception):
@@ -30,7 +34,19 @@ def _folder() -> Path:
     return folder
 
 
+def forget_abandoned_uploads() -> int:
+    """Delete kept files older than KEEP_FOR; returns how many."""
+    limit = time.time() - KEEP_FOR.total_seconds()
+    removed = 0
+    for path in _folder().iterdir():
+        if path.is_file() and path.stat().st_mtime < limit:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
+
+
 def keep_upload(request: HttpRequest, upload: UploadedFile, options: dict[str, Any]) -> str:
+    forget_abandoned_uploads()
     token = secrets.token_hex(16)
     with open(_folder() / token, "wb") as f:
         for chunk in upload.chunks():

@@ -61,3 +61,21 @@ def test_a_token_of_another_session_imports_nothing(client, supervisor):
     response = other.post(reverse("import_confirm"), {"token": token}, follow=True)
     assert "não está mais disponível" in response.content.decode()
     assert not Customer.objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_upload_never_confirmed_is_removed_later(client, supervisor, settings):
+    import os
+    import time
+
+    from regua.web import imports
+
+    client.force_login(supervisor)
+    token = upload(client, GOOD).context["token"]
+    kept = settings.MEDIA_ROOT / "imports" / token
+    old = time.time() - imports.KEEP_FOR.total_seconds() - 60
+    os.utime(kept, (old, old))
+    assert imports.forget_abandoned_uploads() == 1
+    assert not kept.exists()
+    response = client.post(reverse("import_confirm"), {"token": token}, follow=True)
+    assert "não está mais disponível" in response.content.decode()
