@@ -1,9 +1,19 @@
 """`regua import`: thin over import_file, with the audit entry, the listing and the exit code."""
 
+import fcntl
+import os
+import pty
+import struct
+import subprocess
+import sys
+import termios
+from pathlib import Path
+
 import pytest
 from django.contrib.auth.models import Permission, User
 from django.core.management import CommandError, call_command
 
+from conftest import database_url
 from regua.audit.models import AuditEntry
 from regua.receivables.models import Customer, Receivable
 from regua.receivables.tests.helpers import BRANCHES_CSV, DATA
@@ -115,3 +125,38 @@ def test_the_real_console_script_exits_non_zero_on_a_bad_file(regua_cli, tmp_pat
     assert "Erro: linha 2, coluna branch, valor '1': filial não cadastrada" in done.stderr
     assert "Erro: linha 2, coluna due_date, valor '31/02/2026': data inexistente" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_a_progress_bar_is_shown_only_on_a_terminal(regua_cli, tmp_path):
+    path = write(
+        tmp_path, "c.csv", "code;name\n" + "".join(f"{n};CLIENTE {n}\n" for n in range(3000))
+    )
+    leader, follower = pty.openpty()
+    # A terminal of 24 x 100 (a fresh pty has no size, and tqdm draws nothing in 0 columns).
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))
+    child = subprocess.Popen(
+        [str(Path(sys.executable).parent / "regua"), "import", "customers", path],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=follower,
+        env={**os.environ, "DATABASE_URL": database_url()},
+    )
+    os.close(follower)  # the child holds the terminal now; reads end when it exits
+    terminal = b""
+    try:
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # EIO: the child closed the terminal
+                break
+            if not chunk:
+                break
+            terminal += chunk
+        stdout, _ = child.communicate(timeout=120)
+    finally:
+        os.close(leader)
+        if child.poll() is None:
+            child.kill()
+    assert child.returncode == 0
+    assert "3000 linha(s): 3000 criado(s)" in stdout.decode()
+    assert "Importando" in terminal.decode(errors="replace")

@@ -6,6 +6,7 @@ from contextlib import ExitStack
 from typing import Any, BinaryIO, Final
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 from tqdm import tqdm
 
 from regua.audit.cli import acting_user, add_user_argument
@@ -60,15 +61,21 @@ class Command(BaseCommand):
                 assert bar is not None
                 bar.update(rows - bar.n)
 
-            result = import_file(
-                kind,
-                stream,
-                filename=path,
-                user=user,
-                snapshot=options["snapshot"],
-                skip_invalid=options["skip_invalid"],
-                progress=progress if bar is not None else None,
-            )
+            try:
+                result = import_file(
+                    kind,
+                    stream,
+                    filename=path,
+                    user=user,
+                    snapshot=options["snapshot"],
+                    skip_invalid=options["skip_invalid"],
+                    progress=progress if bar is not None else None,
+                )
+            except DatabaseError as exc:
+                # Locked, unreachable or full: nothing was written (one transaction).
+                raise CommandError(
+                    f"O banco de dados recusou a importação; nada foi gravado ({exc})."
+                ) from None
         self.report(result, options.get("rejects"))
         if not result.ok:
             raise CommandError(result.summary())
