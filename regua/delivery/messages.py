@@ -20,6 +20,7 @@ from django.utils.html import escape
 from regua.delivery.addresses import InvalidAddress, check_address, single_line
 from regua.delivery.models import BranchSender, EmailSettings
 from regua.dunning.models import Notice
+from regua.letters.rendering import html_with_cid
 
 CRLF = "\r\n"
 
@@ -141,6 +142,32 @@ def _base64_part(content_type: str, payload: bytes, extra: str = "") -> str:
     )
 
 
+def _html_part(html: str) -> str:
+    """The HTML body; its images (the PIX QR) as inline parts, since Gmail and
+    Outlook do not show ``data:`` images: multipart/related with Content-IDs."""
+    html, images = html_with_cid(html)
+    part = _base64_part('text/html; charset="utf-8"', _text_bytes(html))
+    if not images:
+        return part
+    related = f"=_regua_{secrets.token_hex(12)}"
+    inline = "".join(
+        f"--{related}{CRLF}"
+        + _base64_part(
+            "image/png",
+            png,
+            f'Content-ID: <{cid}>{CRLF}Content-Disposition: inline; filename="pix.png"{CRLF}',
+        )
+        for cid, png in images
+    )
+    return (
+        f'Content-Type: multipart/related; boundary="{related}"{CRLF}{CRLF}'
+        + f"--{related}{CRLF}"
+        + part
+        + inline
+        + f"--{related}--{CRLF}"
+    )
+
+
 def _text_bytes(text: str) -> bytes:
     return text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", CRLF).encode("utf-8")
 
@@ -189,7 +216,7 @@ def compose(
         f"--{boundary}{CRLF}"
         + _base64_part('text/plain; charset="utf-8"', _text_bytes(text))
         + f"--{boundary}{CRLF}"
-        + _base64_part('text/html; charset="utf-8"', _text_bytes(html))
+        + _html_part(html)
         + f"--{boundary}--{CRLF}"
     )
     if pdf is None:

@@ -1,5 +1,6 @@
 """The message of a notice: its headers, its parts, and no way to inject a header."""
 
+import base64
 import datetime
 import email
 import email.policy
@@ -92,6 +93,23 @@ def test_a_letter_carries_its_pdf_as_an_attachment():
     assert attachment.get_filename() == f"carta-{notice.pk}.pdf"
     assert attachment.get_content() == pdf
     assert "consta em aberto" in message.get_body(("plain",)).get_content()
+
+
+def test_the_pix_qr_travels_as_an_inline_image_the_html_refers_to_by_content_id():
+    png = bytes.fromhex("89504e470d0a1a0a") + b"qr-code-bytes"
+    data_uri = "data:image/png;base64," + base64.b64encode(png).decode()
+    notice = make_notice()
+    notice.body_html = f'<p>Pague com PIX:</p><img alt="QR Code PIX" src="{data_uri}">'
+
+    message = parse(built(notice).data)
+
+    html_part = message.get_body(("html",))
+    assert "data:image" not in html_part.get_content()
+    (image,) = [p for p in message.walk() if p.get_content_type() == "image/png"]
+    cid = image["Content-ID"].strip("<>")
+    assert f'src="cid:{cid}"' in html_part.get_content()
+    assert image.get_content() == png
+    assert any(p.get_content_type() == "multipart/related" for p in message.walk())
 
 
 def test_a_branch_sends_with_its_own_name_address_reply_to_and_signature():
