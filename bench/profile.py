@@ -49,12 +49,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"  {' '.join(str(a) for a in argv[2:])}: {result.seconds:.1f} s", file=sys.stderr)
 
     def profiled(target: list[str], db: databases.BenchDatabase) -> None:
-        argv = [PYTHON, "-m", "pyinstrument", "-r", "text", "-o", str(out), *target]
-        result = measure(argv, db.env, timeout=timeout, stdout_path=Path("/dev/null")).check()
+        argv = [PYTHON, "-m", "pyinstrument", "-r", "text", "--show-all", "-o", str(out), *target]
+        result = measure(argv, db.env, timeout=timeout, stdout_path=Path("/dev/null"))
         print(
             f"{' '.join(target)}: {result.seconds:.1f} s, {result.peak_mb:.0f} MB "
-            f"(under the profiler); profile in {out}"
+            f"(under the profiler), exit status {result.returncode}; profile in {out}"
         )
+        if result.returncode != 0:
+            print("\n".join(result.stderr.strip().splitlines()[-5:]), file=sys.stderr)
 
     def dataset(
         db: databases.BenchDatabase, customers: int, receivables: int, *extra: object
