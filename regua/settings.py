@@ -184,12 +184,12 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 
-TASKS = {
-    "default": {
-        "BACKEND": envstr("REGUA_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
-        "QUEUES": ["default"],
-    }
-}
+TASKS_BACKEND = envstr("REGUA_TASKS_BACKEND", "django_tasks_db.DatabaseBackend") or ""
+TASKS = {"default": {"BACKEND": TASKS_BACKEND, "QUEUES": ["default"]}}
+if TASKS_BACKEND.startswith("django_tasks_rq"):
+    # Larger installations: tasks through Redis (`uv sync --extra rq`).
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    RQ_QUEUES = {"default": {"URL": envstr("REGUA_REDIS_URL", "redis://127.0.0.1:6379/0")}}
 
 # E-mail: in demo mode messages are captured in the database, never sent.
 REGUA_EMAIL_CAPTURE = envbool("REGUA_EMAIL_CAPTURE")
