@@ -26,14 +26,20 @@ def is_valid_email(address: str) -> bool:
 def recipients_for(customer: Customer) -> list[str]:
     """The collection e-mails (EMAILCOB), else the main e-mail, without the addresses a
     server refused for good or that are not addresses at all. Empty: no e-mail (no_email)."""
-    refused = {address.strip().lower() for address in customer.invalid_emails or []}
-    for field in (customer.billing_email, customer.email):
+    return recipients_from(customer.billing_email, customer.email, customer.invalid_emails)
+
+
+def recipients_from(billing_email: str, email: str, invalid_emails: list[str] | None) -> list[str]:
+    refused = {address.strip().lower() for address in invalid_emails or []}
+    for field in (billing_email, email):
         found: list[str] = []
+        seen: set[str] = set()
         for address in split_emails(field):
-            if address.lower() in refused or not is_valid_email(address):
+            key = address.lower()
+            if key in refused or key in seen or not is_valid_email(address):
                 continue
-            if address.lower() not in {f.lower() for f in found}:
-                found.append(address)
+            seen.add(key)
+            found.append(address)
         if found:
             return found
     return []

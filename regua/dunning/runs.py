@@ -32,9 +32,8 @@ from regua.dunning.models import (
     NoticeItem,
     NoticeStatus,
 )
-from regua.dunning.recipients import recipients_for
+from regua.dunning.recipients import recipients_from
 from regua.dunning.selection import Filters, Line, Selection, select
-from regua.receivables.models import Customer
 
 Delivery = Literal["now", "enqueue", "none"]
 # How often a run is recorded again when the database refuses it (R5's index),
@@ -152,14 +151,15 @@ def plan(selection: Selection) -> list[PlannedNotice]:
             else (line.branch_id, line.customer_id)
         )
         groups.setdefault(key, []).append(line)
-    customers = Customer.objects.in_bulk({line.customer_id for line in selection.candidates})
+    # R7's addresses, once per customer.
+    recipients = {pk: recipients_from(*fields) for pk, fields in selection.contacts.items()}
     planned = []
     for lines in groups.values():
         first = lines[0]
         # The notice speaks with the template and generation of its highest range.
         top = max((line.delay_range for line in lines), key=lambda r: r.start_day)
-        recipients = recipients_for(customers[first.customer_id])
-        if not recipients:
+        addresses = recipients[first.customer_id]
+        if not addresses:
             status, reason = NoticeStatus.SKIPPED, "no_email"
         elif top.generation == GenerationType.EMAIL_AND_LETTER:
             status, reason = NoticeStatus.HELD, ""
@@ -174,10 +174,12 @@ def plan(selection: Selection) -> list[PlannedNotice]:
                 delay_range=top,
                 status=status,
                 reason=reason,
-                recipients=recipients,
+                recipients=addresses,
                 lines=lines,
             )
         )
+    # Notices read in the order of branch and customer codes (the selection is in id order).
+    planned.sort(key=lambda p: (p.branch, p.customer, p.lines[0].due_date, p.lines[0].document))
     return planned
 
 

@@ -16,6 +16,8 @@ minimum balance a window sum over the notice's group, and only the output
 
 import datetime
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from functools import reduce
@@ -24,10 +26,12 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import connection, transaction
 from django.db.models import (
     BigIntegerField,
     Case,
     CharField,
+    DateField,
     Exists,
     F,
     IntegerField,
@@ -159,7 +163,7 @@ class Filters:
         return q
 
 
-@dataclass
+@dataclass(slots=True)
 class Line:
     """One título in a range: a candidate (reason None) or a skip with its first reason."""
 
@@ -185,6 +189,8 @@ class Selection:
     filters: Filters
     candidates: list[Line] = field(default_factory=list)
     skipped: list[Line] = field(default_factory=list)
+    # The e-mail fields of the candidates' customers (billing, main, refused), for R7.
+    contacts: dict[int, tuple[str, str, list[str]]] = field(default_factory=dict)
 
 
 def min_interval_days() -> int:
@@ -202,8 +208,9 @@ def _cents(expression: Any) -> Cast:
 
 def _range_windows(
     reference_date: datetime.date, ranges: list[DelayRange], filters: Filters, move: bool
-) -> list[tuple[Q, DelayRange]]:
-    """For each range, the due dates (per calendar place) whose títulos are in it today."""
+) -> tuple[list[tuple[Q, DelayRange]], set[datetime.date]]:
+    """For each range, the due dates (per calendar place) whose títulos are in it today;
+    and the closed days of every place over all the windows."""
     branches = Branch.objects.all()
     if filters.branch:
         branches = branches.filter(code=filters.branch)
@@ -211,7 +218,7 @@ def _range_windows(
     for pk, state, city in branches.values_list("pk", "state", "city"):
         places[(state, city)].append(pk)
     if not places:
-        return []
+        return [], set()
     first = reference_date - datetime.timedelta(days=max(r.end_day for r in ranges))
     last = reference_date - datetime.timedelta(days=min(r.start_day for r in ranges))
     closed = (
@@ -237,7 +244,7 @@ def _range_windows(
             if len(branch_ids) < total_branches:
                 condition &= Q(branch_id__in=sorted(branch_ids))
             windows.append((condition, delay_range))
-    return windows
+    return windows, set().union(*closed.values()) if closed else set()
 
 
 def select(
@@ -261,7 +268,7 @@ def select(
         )
     selection = Selection(reference_date, group_by, filters)
     move = calendar.move_due_dates_enabled()
-    windows = _range_windows(reference_date, ranges, filters, move)
+    windows, closed_days = _range_windows(reference_date, ranges, filters, move)
     if not windows:
         return selection
     by_id = {r.pk: r for r in ranges}
@@ -272,19 +279,25 @@ def select(
         *(When(condition, then=Value(r.pk)) for condition, r in windows),
         output_field=BigIntegerField(),
     )
+    # Straight from the windows, not from range_id: a CASE over a CASE would
+    # evaluate the windows once per range for every row.
     range_start = Case(
-        *(When(range_id=r.pk, then=Value(r.start_day)) for r in ranges),
+        *(When(condition, then=Value(r.start_day)) for condition, r in windows),
         output_field=IntegerField(),
     )
-    if move:
+    effective_due: Any = F("due_date")
+    if move and closed_days:
         moved = CalendarDay.objects.filter(
             state=OuterRef("branch__state"),
             city=OuterRef("branch__city"),
             date=OuterRef("due_date"),
         ).values("next_business_day")[:1]
-        effective_due: Any = Coalesce(Subquery(moved), F("due_date"))
-    else:
-        effective_due = F("due_date")
+        # Only a due date on a closed day (of some place) needs the calendar row.
+        effective_due = Case(
+            When(due_date__in=sorted(closed_days), then=Coalesce(Subquery(moved), F("due_date"))),
+            default=F("due_date"),
+            output_field=DateField(),
+        )
 
     blocked_until = Q(do_not_dun_until__isnull=True) | Q(do_not_dun_until__gte=reference_date)
     customer_blocked_until = Q(customer__do_not_dun_until__isnull=True) | Q(
@@ -311,17 +324,20 @@ def select(
         default=None,
         output_field=CharField(),
     )
-    group = [F("pk")] if group_by == GroupBy.RECEIVABLE else [F("branch_id"), F("customer_id")]
     # The notice's total and its range (the highest among its títulos), over the
-    # títulos that passed the earlier checks.
-    group_cents = Window(
-        Sum(Case(When(early_reason__isnull=True, then=F("balance_cents")), default=Value(0))),
-        partition_by=group,
-    )
-    group_top = Window(
-        Max(Case(When(early_reason__isnull=True, then=F("range_start")), default=None)),
-        partition_by=group,
-    )
+    # títulos that passed the earlier checks: per título, that is the título itself.
+    passed_cents = Case(When(early_reason__isnull=True, then=F("balance_cents")), default=Value(0))
+    passed_start = Case(When(early_reason__isnull=True, then=F("range_start")), default=None)
+    if group_by == GroupBy.RECEIVABLE:
+        group_cents: Any = passed_cents
+        group_top: Any = passed_start
+        order = ["branch_id", "customer_id", "due_date", "document", "installment"]
+    else:
+        group = [F("branch_id"), F("customer_id")]
+        group_cents = Window(Sum(passed_cents), partition_by=group)
+        group_top = Window(Max(passed_start), partition_by=group)
+        # The same leading keys as the partition: the database sorts once.
+        order = ["branch_id", "customer_id", "due_date", "document", "installment"]
 
     queryset = (
         Receivable.objects.open()
@@ -345,9 +361,7 @@ def select(
         queryset = queryset.annotate(recent_notice=Exists(recent))
     else:
         queryset = queryset.annotate(recent_notice=Value(False))
-    rows = queryset.order_by(
-        "branch__code", "customer__code", "due_date", "document", "installment"
-    ).values_list(
+    rows = queryset.order_by(*order).values_list(
         "pk",
         "branch_id",
         "branch__code",
@@ -363,11 +377,43 @@ def select(
         "group_cents",
         "group_top",
         "recent_notice",
+        "customer__billing_email",
+        "customer__email",
+        "customer__invalid_emails",
     )
     min_cents = {r.start_day: int(r.min_balance * 100) for r in ranges}
-    for row in rows.iterator(chunk_size=2000):
+    with _without_jit():
+        _read(rows, reference_date, by_id, min_cents, selection)
+    selection.skipped.sort(
+        key=lambda x: (x.branch, x.customer, x.due_date, x.document, x.installment)
+    )
+    return selection
+
+
+@contextmanager
+def _without_jit() -> Iterator[None]:
+    """On PostgreSQL, no JIT for the selection: its long CASE expressions take seconds
+    to compile at a million títulos, longer than the query itself takes to run."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL jit = off")
+        yield
+
+
+def _read(
+    rows: Any,
+    reference_date: datetime.date,
+    by_id: dict[int, DelayRange],
+    min_cents: dict[int, int],
+    selection: Selection,
+) -> None:
+    """The output rows into Lines, with the last two reasons that need the group's sums."""
+    for row in rows.iterator(chunk_size=20000):
         (pk, branch_id, branch, customer_id, customer, document, installment, due, effective,
-         rid, value, reason, cents, top, has_recent) = row  # fmt: skip
+         rid, value, reason, cents, top, has_recent, billing, email, refused) = row  # fmt: skip
         if reason is None:
             if top is not None and (cents or 0) < min_cents[top]:
                 reason = "below_minimum"
@@ -388,5 +434,8 @@ def select(
             balance=(Decimal(value) / 100).quantize(Decimal("0.01")),
             reason=reason,
         )
-        (selection.skipped if reason else selection.candidates).append(line)
-    return selection
+        if reason:
+            selection.skipped.append(line)
+        else:
+            selection.candidates.append(line)
+            selection.contacts[customer_id] = (billing, email, refused)

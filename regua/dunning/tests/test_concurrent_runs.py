@@ -10,6 +10,7 @@ import sys
 import time
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
@@ -69,6 +70,7 @@ def gate(start_processes):
     DunningLock.objects.get_or_create(name="run")
     processes: list[subprocess.Popen] = []
     sqlite = connection.settings_dict["ENGINE"].endswith("sqlite3")
+    other: Any
     if sqlite:
         path = os.path.realpath(connection.settings_dict["NAME"])
         other = sqlite3.connect(path, isolation_level=None, timeout=30)

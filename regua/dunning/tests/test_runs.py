@@ -194,6 +194,7 @@ def test_the_exit_status_is_1_when_a_notice_failed_or_is_uncertain(two_branches_
 
 def test_a_run_without_a_date_is_dated_today(two_branches_one_customer):
     result = execute_run(user="ana", deliver="none")
+    assert result.run is not None
     assert result.reference_date == TODAY == result.run.reference_date
 
 
@@ -225,7 +226,7 @@ def test_daily_runs_send_each_titulo_at_most_once_per_range_in_increasing_order(
     for day in range(60):
         execute_run(start + datetime.timedelta(days=day), user="automatic", deliver="none")
 
-    history = {}
+    history: dict[int, list[tuple[int, datetime.date]]] = {}
     for receivable_id, range_start, created in NoticeItem.objects.order_by(
         "notice__reference_date", "pk"
     ).values_list("receivable_id", "range_start", "notice__reference_date"):
