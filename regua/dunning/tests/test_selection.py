@@ -390,4 +390,4 @@ def test_the_selection_takes_the_same_queries_for_few_or_many_titulos(ranges):
     many_queries, many = add_and_count(60)
 
     assert (few, many) == (3, 63)  # 0 to 59 days late: every one in a range
-    assert many_queries == few_queries <= 8
+    assert many_queries == few_queries <= 10  # PostgreSQL adds a savepoint and SET LOCAL
