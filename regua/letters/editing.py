@@ -163,6 +163,23 @@ def default_templates() -> dict[int, dict[str, str]]:
     return read_folder(DEFAULTS_DIR)
 
 
+def ensure_default_templates() -> int:
+    """Create whichever of templates 1, 2 and 3 is missing, with the shipped content.
+
+    Ranges name templates by number, so the three must always exist; an
+    edited template is never touched. Returns how many were created.
+    """
+    created = 0
+    for number, fields in default_templates().items():
+        if LetterTemplate.objects.filter(number=number).exists():
+            continue
+        LetterTemplate.objects.create(
+            number=number, body_html_ready=inline_css(fields["body_html"]), **fields
+        )
+        created += 1
+    return created
+
+
 def export_templates(path: Path) -> Path:
     """Write every template to ``path``: JSON when it ends in .json, else a folder."""
     templates = current_templates()
