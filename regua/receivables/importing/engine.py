@@ -258,7 +258,7 @@ def import_file(
     skip_invalid: bool = False,
     progress: Callable[[int], None] | None = None,
 ) -> ImportResult:
-    """Import ``stream`` as ``kind``; problems come back in the result, never raised.
+    """Import ``stream`` as ``kind``; whatever is wrong with the file comes back in the result.
 
     ``snapshot`` (receivables only): the file is the complete list of the open
     títulos of the branches it names; their títulos missing from it are marked
