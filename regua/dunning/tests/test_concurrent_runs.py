@@ -19,7 +19,7 @@ from django.db import connection
 from regua.dunning.models import DunningLock, DunningRun, NoticeItem
 from regua.test import make_branch, make_customer, make_range, make_receivable
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 ROOT = Path(__file__).resolve().parents[3]
 TIMEOUT = 180

@@ -160,7 +160,6 @@ def test_regua_ranges_remove_says_what_it_did(capsys):
     assert "excluída" in capsys.readouterr().out
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_regua_ranges_add_overlapping_exits_2_naming_the_other_range(regua_cli):
     first = regua_cli(
         "ranges", "add", "--start", "10", "--end", "20", "--template", "2",
@@ -179,7 +178,6 @@ def test_regua_ranges_add_overlapping_exits_2_naming_the_other_range(regua_cli):
     assert DelayRange.objects.count() == 1
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_regua_ranges_bad_arguments_exit_2(regua_cli):
     result = regua_cli("ranges", "add", "--start", "x", "--end", "3", "--template", "1",
                        "--generation", "email")  # fmt: skip
