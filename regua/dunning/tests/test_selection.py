@@ -2,9 +2,11 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from regua.audit.models import AuditEntry
 from regua.dunning import calendar
 from regua.dunning.models import DunningSettings
 from regua.dunning.selection import Filters, SelectionError, select
@@ -391,3 +393,24 @@ def test_the_selection_takes_the_same_queries_for_few_or_many_titulos(ranges):
 
     assert (few, many) == (3, 63)  # 0 to 59 days late: every one in a range
     assert many_queries == few_queries <= 10  # PostgreSQL adds a savepoint and SET LOCAL
+
+
+def test_regua_dunning_settings_switches_the_move_and_the_interval(
+    capsys, ranges, branch, customer
+):
+    make_receivable(branch, customer, D(2026, 11, 28), document="X")  # a Saturday
+    call_command(
+        "dunning_settings", "--move-due-dates", "off", "--min-interval-days", "10", "--user", "ana"
+    )
+
+    out = capsys.readouterr().out
+    assert "Prorrogar vencimentos em dias não úteis: não" in out
+    assert "Intervalo mínimo entre cartas ao cliente: 10 dia(s)" in out
+    assert lines_by_document(select(TODAY))["X"].days_overdue == 2
+    assert AuditEntry.objects.get(action="dunning_settings.change").user == "ana"
+
+    call_command(
+        "dunning_settings", "--move-due-dates", "default", "--min-interval-days", "default"
+    )
+    assert lines_by_document(select(TODAY))["X"].days_overdue == 0
+    assert "desligado" in capsys.readouterr().out
