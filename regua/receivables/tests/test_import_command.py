@@ -16,7 +16,7 @@ from django.core.management import CommandError, call_command
 from conftest import database_url
 from regua.audit.models import AuditEntry
 from regua.receivables.models import Customer, Receivable
-from regua.receivables.tests.helpers import BRANCHES_CSV, DATA
+from regua.receivables.tests.helpers import BRANCHES_CSV, DATA, load_branches, run
 
 pytestmark = pytest.mark.django_db
 
@@ -98,18 +98,20 @@ def test_a_user_with_the_import_permission_may_import(tmp_path):
     assert AuditEntry.objects.get(action="receivables.import").user == "bia"
 
 
-def test_the_real_console_script_imports_the_winthor_export(regua_cli, tmp_path):
-    branches = write(tmp_path, "filiais.csv", BRANCHES_CSV)
-    for kind, path in (
-        ("branches", branches),
-        ("collection-types", str(DATA / "winthor" / "PCCOB.csv")),
-        ("customers", str(DATA / "winthor" / "PCCLIENT.csv")),
-        ("receivables", str(DATA / "winthor" / "PCPREST.csv")),
-    ):
-        done = regua_cli("import", kind, path, "--user", "ana")
-        assert done.returncode == 0, done.stderr
+def test_the_real_console_script_imports_the_winthor_export(regua_cli):
+    load_branches()
+    run("collection-types", DATA / "winthor" / "PCCOB.csv")
+    run("customers", DATA / "winthor" / "PCCLIENT.csv")
+
+    done = regua_cli(
+        "import", "receivables", str(DATA / "winthor" / "PCPREST.csv"), "--user", "ana"
+    )
+
+    assert done.returncode == 0, done.stderr
+    assert "Colunas ignoradas: NUMTRANSVENDA, DTVENCORIG, CODUSUR" in done.stdout
     assert "258 linha(s): 258 criado(s)" in done.stdout
     assert Receivable.objects.count() == 258
+    assert AuditEntry.objects.filter(action="receivables.import", user="ana").count() == 1
     # Not a terminal: no progress bar on stderr.
     assert done.stderr == ""
 
