@@ -186,9 +186,9 @@ def _bounded_lines(text: IO[str], cut: list[str]) -> Iterator[str]:
 
 
 def _csv_rows(
-    reader: Iterator[list[str]], cut: list[str]
+    reader: Iterator[list[str]], cut: list[str], header_row: int
 ) -> Iterator[tuple[int, list[Cell] | BadLine]]:
-    number = 1
+    number = header_row
     while True:
         number += 1
         try:
@@ -232,10 +232,12 @@ def _open_csv(sample: bytes, stream: BinaryIO, complete: bool) -> Table:
     cut: list[str] = []
     lines = _bounded_lines(text, cut)
     first = next(lines, "")
+    header_row = 1
     while first.strip() == "" and first:
         if cut:
-            raise FileProblem("a primeira linha (cabeçalho) é longa demais", row=1)
+            raise FileProblem("a primeira linha (cabeçalho) é longa demais", row=header_row)
         first = next(lines, "")
+        header_row += 1  # blank lines above the header still count as rows
     if not first.strip():
         raise FileProblem("o arquivo está vazio")
     delimiter = _delimiter(first)
@@ -249,11 +251,13 @@ def _open_csv(sample: bytes, stream: BinaryIO, complete: bool) -> Table:
     try:
         header = next(reader)
     except csv.Error as exc:
-        raise FileProblem(f"cabeçalho ilegível ({_csv_error_pt(str(exc))})", row=1) from None
+        raise FileProblem(
+            f"cabeçalho ilegível ({_csv_error_pt(str(exc))})", row=header_row
+        ) from None
     return Table(
         format="csv",
         header=[h.strip().lstrip("\ufeff") for h in header],
-        rows=_csv_rows(reader, cut),
+        rows=_csv_rows(reader, cut, header_row),
         delimiter=delimiter,
         encoding="utf-8" if encoding.startswith("utf-8") else "windows-1252",
         decimal_hint=DOT if delimiter == "," else COMMA,

@@ -92,6 +92,13 @@ def test_blank_lines_are_skipped_and_rows_keep_their_spreadsheet_numbers(loaded)
     )
 
 
+def test_blank_lines_above_the_header_count_as_rows(loaded):
+    data = "\n\nbranch;document;installment;customer;due_date;amount\n1;A;1;C1;10/11/2026;x\n"
+    assert (
+        messages(run("receivables", data)) == "linha 4, coluna amount, valor 'x': não é um número"
+    )
+
+
 def test_short_rows_read_their_missing_cells_as_empty(loaded):
     data = (
         "branch;document;installment;customer;due_date;amount;paid_date\n1;A;1;C1;10/11/2026;1,00\n"
