@@ -48,7 +48,7 @@ def test_syncing_again_restores_a_permission_removed_by_hand():
     assert "dunning.run_dunning" in perms_of(OPERATOR)
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_regua_groups_sync_restores_the_groups(regua_cli):
     from django.contrib.auth.models import Group
 

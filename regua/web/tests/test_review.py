@@ -62,7 +62,7 @@ def test_discarding_a_letter_needs_a_reason_and_is_audited(client, supervisor):
     assert AuditEntry.objects.filter(action="notice.discard", user="sergio").exists()
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_an_approved_letter_is_sent_with_its_pdf(client, supervisor, smtp_server):
     configure_email(
         "ana",

@@ -82,7 +82,7 @@ def test_an_unknown_customer_code_is_reported_on_the_form(client, operator, port
     assert "Cliente(s) não encontrado(s): 9999." in page
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_emitting_records_the_run_with_the_user_and_opens_its_progress(client, operator, portfolio):
     client.force_login(operator)
     response = client.post(reverse("run_new"), preview_params())
@@ -108,7 +108,7 @@ def test_emitting_is_a_post_only_action_for_who_may_run_dunning(client, db):
     assert not DunningRun.objects.exists()
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_without_email_settings_the_progress_stops_polling_and_says_why(
     client, operator, portfolio
 ):
