@@ -198,6 +198,8 @@ REGUA_ENCRYPTION_KEY_PATH = DATA_DIR / "encryption.key"
 
 # R2: move a due date that falls on a non-business day to the next business day.
 REGUA_MOVE_DUE_DATES = envbool("REGUA_MOVE_DUE_DATES", "True")
+# R4: minimum days between two notices to one customer; 0 = off (the default).
+REGUA_MIN_INTERVAL_DAYS = envint("REGUA_MIN_INTERVAL_DAYS", 0)
 
 # LGPD: history older than this is pruned by `regua privacy prune` (R10).
 REGUA_HISTORY_RETENTION_DAYS = envint("REGUA_HISTORY_RETENTION_DAYS", 1825)
