@@ -112,6 +112,9 @@ class Loader:
         # adapted once here, and a file only gives plain values.
         self.new_defaults = {f.attname: adapt(f, f.get_default()) for f in fields}
         self.has_defaults = type(self).defaults is not Loader.defaults
+        self.default_row = tuple(self.new_defaults[a] for a in self.insert_attnames)
+        self.insert_position = {a: i for i, a in enumerate(self.insert_attnames)}
+        self.auto_now_positions = [self.insert_position[a] for a in self.auto_now]
 
     # --- hooks -------------------------------------------------------------
 
@@ -229,17 +232,19 @@ class Loader:
 
     def build(self, row: Row, now: Any) -> tuple[Any, ...] | None:
         """The values of a new row, in ``insert_attnames`` order (None: cannot create)."""
-        values = self.new_defaults.copy()
-        if self.has_defaults:
-            values.update(self.defaults(row))
-        values.update(row.values)
+        given = {**self.defaults(row), **row.values} if self.has_defaults else row.values
         for attr in self.create_requires:
-            if values.get(attr) in (None, ""):
+            if given.get(attr, self.new_defaults[attr]) in (None, ""):
                 row.fail(self.column_of(attr), "", "obrigatório para cadastrar")
                 return None
-        for attr in self.auto_now:
-            values[attr] = now
-        return tuple([values[a] for a in self.insert_attnames])
+        # The defaults, overwritten where the file gives a value.
+        out = list(self.default_row)
+        position = self.insert_position
+        for attr, value in given.items():
+            out[position[attr]] = value
+        for index in self.auto_now_positions:
+            out[index] = now
+        return tuple(out)
 
     def warn_emails(self, row: Row, attrs: Iterable[str]) -> None:
         for attr in attrs:
