@@ -10,6 +10,7 @@ import pytest
 
 from regua.delivery.tests.conftest import (  # noqa: F401 - fixtures used here
     _delivery_settings,
+    certificates,
     silent_server,
     smtp_server,
 )
