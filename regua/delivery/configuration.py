@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.views.decorators.debug import sensitive_variables
 
 from regua.audit import log
 from regua.delivery.addresses import (
@@ -111,6 +112,7 @@ def _stored_password(cfg: EmailSettings | None) -> str | None:
         return None
 
 
+@sensitive_variables("password")
 def configure_email(user: str, *, password: str | None = None, **fields: Any) -> EmailSettings:
     """Save the settings given (others stay); ``password``: None keeps it, "" removes it.
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
+from django.views.decorators.debug import sensitive_variables
 
 
 class EncryptionError(Exception):
@@ -55,6 +56,7 @@ def _fernet() -> Fernet:
         ) from None
 
 
+@sensitive_variables("text")
 def encrypt(text: str) -> str:
     return _fernet().encrypt(text.encode()).decode()
 

@@ -5,6 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.views.decorators.debug import sensitive_variables
 
 from regua.delivery.addresses import split_addresses
 from regua.delivery.encryption import decrypt, encrypt
@@ -89,6 +90,7 @@ class EmailSettings(models.Model):
     def has_password(self) -> bool:
         return bool(self.password_encrypted)
 
+    @sensitive_variables("raw")
     def set_password(self, raw: str | None) -> None:
         self.password_encrypted = encrypt(raw) if raw else ""
 

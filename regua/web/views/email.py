@@ -6,9 +6,11 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_http_methods, require_POST
 
 from regua.delivery.configuration import EDITABLE, ConfigurationError, configure_email
+from regua.delivery.encryption import EncryptionError
 from regua.delivery.models import EmailSettings
 from regua.delivery.smtp import send_test_message
 from regua.web.permissions import acting_name, requires
@@ -45,6 +47,8 @@ def _page(
     )
 
 
+@sensitive_post_parameters("new_password")
+@sensitive_variables("password", "data")
 @requires("delivery.configure_email")
 @require_http_methods(["GET", "POST"])
 def email_settings(request: HttpRequest) -> HttpResponse:
@@ -61,7 +65,7 @@ def email_settings(request: HttpRequest) -> HttpResponse:
             configure_email(
                 acting_name(request), password=password, **{name: data[name] for name in EDITABLE}
             )
-        except ConfigurationError as error:
+        except (ConfigurationError, EncryptionError) as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, "Configuração de e-mail salva.")
