@@ -6,6 +6,7 @@ row at once) and the transaction is rolled back when any row is bad.
 With ``skip_invalid`` the good rows are kept and the bad ones rejected.
 """
 
+import re
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 from functools import partial
@@ -43,8 +44,18 @@ def _required(read: Reader) -> Reader:
 
 def _money(style: v.DecimalStyle, *, required: bool) -> Reader:
     decimal = v.decimal
+    plain = {
+        v.COMMA: re.compile(r"(\d{1,12})(?:,(\d{1,2}))?"),
+        v.DOT: re.compile(r"(\d{1,12})(?:\.(\d{1,2}))?"),
+    }
 
     def money(cell: v.Cell) -> Decimal:
+        # Most amounts look like 1234,56 once the file's style is known: read
+        # them straight into a two-place Decimal; anything else takes the long way.
+        if type(cell) is str and style.mark is not None:
+            match = plain[style.mark].fullmatch(cell)
+            if match:
+                return Decimal(f"{match[1]}.{(match[2] or '').ljust(2, '0')}")
         value = decimal(cell, style, places=2, max_digits=14)
         if value is None:
             if required:
@@ -220,7 +231,11 @@ class _Run:
                 row.fail("", "", cells.message)
                 yield row
                 continue
-            if not any(cells) or (_blank(cells[0]) and all(_blank(c) for c in cells)):
+            first = cells[0] if cells else None
+            if not any(cells) or (
+                (first is None or (type(first) is str and not first.strip()))
+                and all(_blank(c) for c in cells)
+            ):
                 continue  # blank line
             yield self.parse(number, cells)
 

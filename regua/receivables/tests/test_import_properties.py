@@ -1,11 +1,14 @@
 """Whole files of arbitrary rows: never a traceback, always data or Portuguese messages."""
 
 import re
+from decimal import Decimal
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from regua.receivables.importing import engine
+from regua.receivables.importing import values as v
 from regua.receivables.tests.helpers import database, load_branches, run
 from regua.test import make_customer
 
@@ -77,3 +80,29 @@ def test_any_bytes_import_or_explain_themselves(loaded, data):
     if not result.ok:
         assert all(PORTUGUESE.search(str(e)) for e in result.errors), result.errors
         assert database() == before
+
+
+amounts = st.one_of(
+    st.from_regex(r"\d{1,14}([.,]\d{1,4})?", fullmatch=True),
+    st.from_regex(r" ?\d{1,3}([.,]\d{3}){0,4}([.,]\d{1,3})? ?", fullmatch=True),
+    st.text(max_size=8),
+)
+
+
+@given(st.sampled_from([v.COMMA, v.DOT]), amounts)
+def test_the_fast_amount_reader_agrees_with_the_general_one(mark, cell):
+    fast_style, slow_style = v.DecimalStyle(), v.DecimalStyle()
+    fast_style.mark = slow_style.mark = mark
+    fast = engine._money(fast_style, required=False)
+
+    def outcome(read):
+        try:
+            return read(cell)
+        except v.BadValue as error:
+            return error.message
+
+    def slow(value):
+        parsed = v.decimal(value, slow_style, places=2, max_digits=14)
+        return Decimal("0.00") if parsed is None else parsed
+
+    assert outcome(fast) == outcome(slow)

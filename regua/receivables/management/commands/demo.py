@@ -9,6 +9,8 @@ from django.utils import timezone
 
 from regua.audit.cli import acting_user
 from regua.audit.log import record
+from regua.delivery.configuration import configure_email
+from regua.delivery.models import EmailSettings
 from regua.receivables.demo import database_is_empty, ensure_delay_ranges, load_demo, set_demo_user
 
 
@@ -58,7 +60,18 @@ class Command(BaseCommand):
                 f"Acesse http://{addr}/ com o usuário {username} e a senha {password}"
             )
         )
-        # delivery: demo mode captures e-mail locally instead of sending it; the
-        # delivery app switches that on here, before the server starts.
+        # Demo mode captures e-mail in the database ("E-mails capturados"),
+        # never sends it: no customer of the demo data is real.
+        cfg = EmailSettings.load()
+        if not cfg.is_ready or cfg.captures:
+            configure_email(
+                acting_user(options),
+                mode="capture",
+                from_email="cobranca@demonstracao.regua.local",
+                from_name="Cobrança (demonstração)",
+            )
+            self.stdout.write(
+                "E-mails da demonstração ficam capturados no banco, não são enviados."
+            )
         if not options["no_server"]:
             call_command("runserver", addr, use_reloader=False)
