@@ -112,6 +112,16 @@ def history(
                 receivable__installment=installment,
             ).values("notice_id")
         )
+    return with_items(notices)
+
+
+def with_items(notices: QuerySet[Notice]) -> QuerySet[Notice]:
+    """The notices with their títulos loaded in one query per batch.
+
+    The títulos come joined to their receivables, never as a prefetch of the
+    foreign key: Django writes that one as a chain of ORs, which SQLite refuses
+    past about a thousand títulos ("Expression tree is too large").
+    """
     return notices.prefetch_related(
         Prefetch(
             "items",

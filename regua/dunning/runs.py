@@ -20,7 +20,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from regua.audit import log
-from regua.dunning.history import money, notice_json
+from regua.dunning.history import money, notice_json, with_items
 from regua.dunning.models import (
     BLOCKING_STATUSES,
     DelayRange,
@@ -106,9 +106,11 @@ class RunResult:
         else:
             loaded = {
                 n.pk: n
-                for n in Notice.objects.filter(pk__in=[n.pk for n in self.notice_objects()])
-                .select_related("branch", "customer")
-                .prefetch_related("items__receivable__branch")
+                for n in with_items(
+                    Notice.objects.filter(
+                        pk__in=[n.pk for n in self.notice_objects()]
+                    ).select_related("branch", "customer")
+                )
             }
             notices = [notice_json(loaded[n.pk]) for n in self.notice_objects()]
         return {

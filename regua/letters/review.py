@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from regua.audit import log
 from regua.delivery.outbox import deliver_now, enqueue_delivery
+from regua.dunning.history import with_items
 from regua.dunning.models import DunningRun, Notice, NoticeStatus
 from regua.dunning.notices import drop_settled_items
 from regua.letters import pdf as letter_pdf
@@ -59,7 +60,7 @@ def letter_of(notice: Notice) -> bytes:
 
 def list_held(run: DunningRun | int | None = None) -> list[Notice]:
     """The notices waiting for review, each with its letter stored."""
-    notices = list(held_notices(run).prefetch_related("items__receivable__branch"))
+    notices = list(with_items(held_notices(run)))
     for notice in notices:
         letter_of(notice)
     return notices

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from regua.audit import log
 from regua.audit.models import AuditEntry
+from regua.dunning.history import with_items
 from regua.dunning.models import Notice
 from regua.receivables.models import Customer, Receivable
 
@@ -131,10 +132,9 @@ def customer_export(customer: Customer) -> dict[str, Any]:
     receivables = Receivable.objects.filter(customer=customer).select_related(
         "branch", "collection"
     )
-    notices = (
+    notices = with_items(
         Notice.objects.filter(customer=customer)
         .select_related("branch")
-        .prefetch_related("items__receivable__branch")
         .order_by("created_at", "pk")
     )
     audit = AuditEntry.objects.filter(

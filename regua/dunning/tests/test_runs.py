@@ -9,6 +9,7 @@ from regua.dunning.models import CalendarDay, DunningRun, Notice, NoticeItem
 from regua.dunning.recipients import recipients_for
 from regua.dunning.runs import _record, execute_run, plan
 from regua.dunning.selection import Filters, select
+from regua.receivables.models import Receivable
 from regua.test import make_branch, make_customer, make_range, make_receivable
 
 pytestmark = pytest.mark.django_db
@@ -236,3 +237,25 @@ def test_daily_runs_send_each_titulo_at_most_once_per_range_in_increasing_order(
         starts = [range_start for range_start, _ in sends]
         assert starts == sorted(set(starts)), f"título {receivable_id}: {sends}"
     assert any(len(sends) >= 3 for sends in history.values())
+
+
+def test_a_run_of_more_than_a_thousand_titulos_prints_its_json(ranges):
+    branch = make_branch("1")
+    customers = [make_customer(f"K{i}") for i in range(3)]
+    Receivable.objects.bulk_create(
+        Receivable(
+            branch=branch,
+            customer=customers[i % 3],
+            document=f"D{i}",
+            installment="1",
+            due_date=D(2026, 11, 20),
+            amount=Decimal("10.00"),
+        )
+        for i in range(1200)
+    )
+
+    result = run()
+
+    data = result.as_json()
+    assert sum(len(n["receivables"]) for n in data["notices"]) == 1200
+    assert {n["customer"] for n in data["notices"]} == {"K0", "K1", "K2"}
