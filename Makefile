@@ -16,8 +16,10 @@ install: .venv/.installed
 	$(UV) sync --frozen --all-extras --python python3
 	touch $@
 
+# A fresh data folder each time: the demo never touches var/ of a real install.
 demo: install
-	.venv/bin/regua demo
+	rm -rf var/demo
+	REGUA_DATA_DIR=var/demo .venv/bin/regua demo
 
 lint: install
 	.venv/bin/ruff check .
