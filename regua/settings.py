@@ -76,6 +76,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
 INSTALLED_APPS = [
+    # First: its createsuperuser and changepassword (audited) replace Django's.
+    "regua.audit",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -85,7 +87,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks",
     "django_tasks_db",
-    "regua.audit",
     "regua.access",
     "regua.receivables",
     "regua.dunning",
