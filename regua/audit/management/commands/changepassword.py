@@ -10,7 +10,7 @@ from regua.audit.log import record
 
 
 class Command(changepassword.Command):
-    def handle(self, *args: Any, **options: Any) -> str:
+    def handle(self, *args: Any, **options: Any) -> str | None:
         message = super().handle(*args, **options)
         name = options.get("username") or acting_user({})
         user = (
