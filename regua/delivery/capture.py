@@ -1,5 +1,9 @@
 """Capture mode: messages kept in the database instead of sent (demo, development)."""
 
+from dataclasses import dataclass
+from email import policy
+from email.parser import BytesParser
+
 from regua.delivery.messages import Outgoing
 from regua.delivery.models import CapturedEmail
 from regua.delivery.smtp import SENT, Result
@@ -43,3 +47,52 @@ class CaptureSession:
     def take_captured(self) -> list[CapturedEmail]:
         captured, self.captured = self.captured, []
         return captured
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A part of a captured message that is a file rather than a body."""
+
+    name: str
+    content_type: str
+    size: int
+    inline: bool
+
+
+@dataclass(frozen=True)
+class CapturedContent:
+    """What the stored message holds beyond its columns: headers as written, attached files."""
+
+    headers: list[tuple[str, str]]
+    attachments: list[Attachment]
+
+
+def read_captured(captured: CapturedEmail) -> CapturedContent:
+    """The headers and attachments of the message exactly as it would have been sent.
+
+    Read from the raw bytes, so the page shows the message the customer would
+    have received (encoded words decoded), not a reconstruction of it.
+    """
+    raw = bytes(captured.raw or b"")
+    if not raw:
+        return CapturedContent([], [])
+    message = BytesParser(policy=policy.default).parsebytes(raw)
+    headers = [(name, str(value)) for name, value in message.items()]
+    attachments = []
+    for part in message.walk():
+        if part.is_multipart():
+            continue
+        disposition = part.get_content_disposition()
+        name = part.get_filename()
+        if disposition is None and name is None:
+            continue  # a body: text or HTML
+        payload = part.get_payload(decode=True)
+        attachments.append(
+            Attachment(
+                name=name or "(sem nome)",
+                content_type=part.get_content_type(),
+                size=len(payload) if isinstance(payload, bytes) else 0,
+                inline=disposition == "inline",
+            )
+        )
+    return CapturedContent(headers, attachments)

@@ -3,6 +3,7 @@ from django.urls import URLPattern, URLResolver, include, path
 
 from regua.access.forms import ThrottledAuthenticationForm
 from regua.web.views import (
+    captured,
     customers,
     dashboard,
     email,
@@ -68,4 +69,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("importar/confirmar/", imports.import_confirm, name="import_confirm"),
     path("email/", email.email_settings, name="email_settings"),
     path("email/teste/", email.email_test, name="email_test"),
+    path("email/capturados/", captured.captured_list, name="captured_emails"),
+    path("email/capturados/<int:pk>/", captured.captured_detail, name="captured_email"),
 ]

@@ -54,6 +54,8 @@ MATRIX: dict[str, tuple[Any, ...]] = {
     "import_confirm": ("POST", {}, "supervisor"),
     "email_settings": ("GET", {}, "administrator"),
     "email_test": ("POST", {}, "administrator", 200),  # an empty form shows its errors
+    "captured_emails": ("GET", {}, "operator"),
+    "captured_email": ("GET", {"pk": "captured"}, "operator"),
 }
 
 

@@ -1,11 +1,14 @@
-"""A small world every page of the matrix can show: a customer with a sent notice."""
+"""A small world every page of the matrix can show: a customer with a sent notice (and its
+captured copy)."""
 
 import datetime
 from dataclasses import dataclass
 
 from django.contrib.auth.models import User
+from django.utils import timezone
 
-from regua.delivery.models import Schedule
+from regua.delivery.messages import compose
+from regua.delivery.models import CapturedEmail, Schedule
 from regua.dunning.models import DelayRange, DunningRun, Holiday, Notice
 from regua.dunning.tests.builders import make_notice
 from regua.receivables.models import Customer
@@ -21,6 +24,7 @@ class World:
     spare_range: DelayRange
     holiday: Holiday
     schedule: Schedule
+    captured: CapturedEmail
 
     @property
     def run(self) -> DunningRun:
@@ -59,6 +63,29 @@ def make_world(user: User) -> World:
         pdf=b"%PDF-1.4 fake",
     )
     spare_range = make_range(200, 300, template=2)
+    captured = CapturedEmail.objects.create(
+        notice=notice,
+        message_id="<regua.1.0a1b2c3d@exemplo.com.br>",
+        from_header="cobranca@exemplo.com.br",
+        to=notice.recipients,
+        subject=notice.subject,
+        body_text=notice.body_text,
+        body_html=notice.body_html,
+        has_pdf=True,
+        raw=compose(
+            message_id="<regua.1.0a1b2c3d@exemplo.com.br>",
+            date=timezone.now(),
+            from_header="cobranca@exemplo.com.br",
+            to_headers=notice.recipients,
+            cc=[],
+            reply_to="",
+            subject=notice.subject,
+            text=notice.body_text,
+            html=notice.body_html,
+            pdf=b"%PDF-1.4 fake",
+            pdf_name=f"carta-{notice.pk}.pdf",
+        ),
+    )
     holiday = Holiday.objects.create(
         date=datetime.date(2026, 7, 9), state="SP", name="Revolução Constitucionalista"
     )
@@ -70,4 +97,5 @@ def make_world(user: User) -> World:
         spare_range=spare_range,
         holiday=holiday,
         schedule=Schedule.objects.create(name="Manhã", time_of_day=datetime.time(7, 30)),
+        captured=captured,
     )
