@@ -21,6 +21,9 @@ from psycopg import sql
 from bench.process import REGUA, CommandFailed, measure
 
 PREFIX = "regua_bench"
+# Each run names its databases after its own process, so two runs on one server
+# (CI and a developer, say) never drop each other's.
+RUN_PREFIX = f"{PREFIX}_{os.getpid()}"
 MIGRATE_TIMEOUT = 600
 
 
@@ -146,7 +149,7 @@ class PostgresDatabase(BenchDatabase):
 
     @property
     def dbname(self) -> str:
-        return f"{PREFIX}_{self.name}"
+        return f"{RUN_PREFIX}_{self.name}"
 
     @property
     def url(self) -> str:
@@ -166,9 +169,10 @@ class PostgresEngine(Engine):
         with self._admin() as conn:
             row = conn.execute("SHOW server_version").fetchone()
             self.version = row[0] if row else "?"
-        # Leftovers of an interrupted run would only be in the way.
+        # Leftovers of interrupted runs on this machine: their process is gone.
         for name in self._bench_databases():
-            self.drop(name)
+            if _owner_gone(name):
+                self.drop(name)
 
     def url_for(self, dbname: str) -> str:
         return urlunsplit(self._parts._replace(path=f"/{dbname}"))
@@ -210,6 +214,23 @@ class PostgresEngine(Engine):
                 )
             )
         return db
+
+
+def _owner_gone(dbname: str) -> bool:
+    """Whether the run that created ``regua_bench_PID_…`` has ended."""
+    parts = dbname.split("_")
+    if len(parts) < 4 or not parts[2].isdigit():
+        return False  # not named by this harness's rule: leave it alone
+    pid = int(parts[2])
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
 
 
 def engines(work_dir: Path, database_url: str | None) -> list[Engine]:
