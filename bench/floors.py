@@ -144,16 +144,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="what", required=True)
     p = sub.add_parser("read")
     p.add_argument("--date", required=True)
+    p.add_argument("--repeat", type=int, default=3)
     p = sub.add_parser("insert-select")
     p.add_argument("--rows", type=int, required=True)
+    p.add_argument("--repeat", type=int, default=3)
     p = sub.add_parser("smtp")
     p.add_argument("--messages", required=True)
     p.add_argument("--port", type=int, required=True)
     args = parser.parse_args(argv)
+    # The floor is the machine at its best: the fastest of a few tries.
     if args.what == "read":
-        result = read(datetime.date.fromisoformat(args.date))
+        date = datetime.date.fromisoformat(args.date)
+        result = min((read(date) for _ in range(args.repeat)), key=lambda r: r["seconds"])
     elif args.what == "insert-select":
-        result = insert_select(args.rows)
+        tries = (insert_select(args.rows) for _ in range(args.repeat))
+        result = min(tries, key=lambda r: r["seconds"])
     else:
         result = smtp(args.messages, args.port)
     print(json.dumps(result))
