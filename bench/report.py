@@ -123,7 +123,19 @@ def _commit() -> str:
         )
     except (OSError, subprocess.TimeoutExpired):
         return "?"
-    return out.stdout.strip() or "?"
+    commit = out.stdout.strip() or "?"
+    try:
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--", "regua"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=10,
+        ).stdout.strip()
+    except (OSError, subprocess.TimeoutExpired):
+        return commit
+    # Other work in the tree is measured too: say so.
+    return f"{commit} with uncommitted changes in regua/" if dirty else commit
 
 
 def load() -> str:
