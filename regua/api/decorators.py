@@ -3,10 +3,10 @@
 from collections.abc import Callable
 from typing import Any
 
-from django.contrib.auth.models import Permission
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
+from regua.access.permissions import permission_label
 from regua.api.tokens import TokenRefused, authenticate
 
 Handler = Callable[..., HttpResponse]
@@ -24,17 +24,6 @@ class ApiError(Exception):
 
 def error(status: int, message: str, **extra: Any) -> JsonResponse:
     return JsonResponse({"error": message, **extra}, status=status)
-
-
-def permission_label(perm: str) -> str:
-    """The permission's name as users know it ("Pode ver o histórico de cobrança")."""
-    app_label, codename = perm.split(".", 1)
-    found = (
-        Permission.objects.filter(content_type__app_label=app_label, codename=codename)
-        .values_list("name", flat=True)
-        .first()
-    )
-    return found or perm
 
 
 def requires(perm: str) -> Callable[[Handler], Handler]:

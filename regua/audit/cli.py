@@ -5,7 +5,10 @@ import getpass
 import os
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.core.management.base import CommandError
+
+from regua.access.permissions import actor_name
 
 
 def add_user_argument(parser: argparse.ArgumentParser) -> None:
@@ -31,11 +34,12 @@ def acting_user(options: dict, permission: str | None = None) -> str:
             return getpass.getuser()
         except (KeyError, OSError):
             return os.environ.get("USER", "sistema")
-    user = get_user_model().objects.filter(username=name).first()
-    if user is not None and permission and not user.has_perm(permission):
-        raise CommandError(
-            f"O usuário {name!r} não tem a permissão necessária ({permission}).", returncode=2
-        )
-    if user is not None and not user.is_active:
-        raise CommandError(f"O usuário {name!r} está inativo.", returncode=2)
+    try:
+        if permission:
+            return actor_name(name, permission)
+        user = get_user_model().objects.filter(username=name).first()
+        if user is not None and not user.is_active:
+            raise PermissionDenied(f"O usuário {name!r} está inativo.")
+    except PermissionDenied as denied:
+        raise CommandError(str(denied), returncode=2) from None
     return name

@@ -24,12 +24,12 @@ from typing import Protocol, cast
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, transaction
 from django.db.models import CharField, F, Field, Q, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
+from regua.access.permissions import actor_name
 from regua.audit import log
 from regua.delivery import pace
 from regua.delivery.capture import CaptureSession
@@ -555,15 +555,6 @@ def enqueue_delivery(notice_ids: list[int]) -> None:
     transaction.on_commit(enqueue)
 
 
-def _actor(user: AbstractBaseUser | str, permission: str) -> str:
-    """The name for the audit log; a User object must hold the permission (R11)."""
-    if isinstance(user, str):
-        return user
-    if not user.has_perm(permission):  # type: ignore[attr-defined]
-        raise PermissionDenied(f"Sem a permissão necessária ({permission}).")
-    return user.get_username()
-
-
 RESENDABLE = frozenset({NoticeStatus.UNCERTAIN, NoticeStatus.FAILED, NoticeStatus.RETRY})
 DISCARDABLE = frozenset(
     {
@@ -578,7 +569,7 @@ DISCARDABLE = frozenset(
 
 def resend(notice: Notice, user: AbstractBaseUser | str) -> Notice:
     """Send an uncertain, failed or retrying notice again, keeping its Message-ID (audited)."""
-    name = _actor(user, "dunning.review_notices")
+    name = actor_name(user, "dunning.review_notices")
     with transaction.atomic():
         current = Notice.objects.select_for_update().get(pk=notice.pk)
         if current.status not in RESENDABLE:
@@ -615,7 +606,7 @@ def resend(notice: Notice, user: AbstractBaseUser | str) -> Notice:
 
 def discard(notice: Notice, user: AbstractBaseUser | str, reason: str) -> Notice:
     """Drop a notice that will not be sent (audited); its títulos become candidates again."""
-    name = _actor(user, "dunning.review_notices")
+    name = actor_name(user, "dunning.review_notices")
     reason = " ".join((reason or "").split())
     if not reason:
         raise NoticeStateError("Informe o motivo do descarte.")

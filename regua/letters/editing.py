@@ -13,8 +13,8 @@ from typing import Any
 
 from django.db import transaction
 
+from regua.access.permissions import User, actor_name
 from regua.audit import log
-from regua.letters.actors import User, actor_name
 from regua.letters.inlining import inline_css
 from regua.letters.models import TEMPLATE_PARTS, LetterSettings, LetterTemplate
 from regua.letters.sandbox import TemplateInvalid, TemplateProblem, validate_template

@@ -15,13 +15,13 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from regua.access.permissions import User, actor_name
 from regua.audit import log
 from regua.delivery.outbox import deliver_now, enqueue_delivery
 from regua.dunning.history import with_items
 from regua.dunning.models import DunningRun, Notice, NoticeStatus
 from regua.dunning.notices import drop_settled_items
 from regua.letters import pdf as letter_pdf
-from regua.letters.actors import User, actor_name
 from regua.letters.rendering import notice_letter_document, render_letter
 
 PERMISSION = "dunning.review_notices"

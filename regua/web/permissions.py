@@ -4,24 +4,14 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django.contrib.auth.models import Permission
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 
+from regua.access.permissions import permission_label
+
 View = Callable[..., HttpResponseBase]
-
-
-def permission_label(perm: str) -> str:
-    """The permission's name as the user knows it ("Pode configurar e-mail para envio")."""
-    app_label, codename = perm.split(".", 1)
-    found = (
-        Permission.objects.filter(content_type__app_label=app_label, codename=codename)
-        .values_list("name", flat=True)
-        .first()
-    )
-    return found or perm
 
 
 def forbidden(request: HttpRequest, perm: str) -> HttpResponse:
