@@ -10,17 +10,19 @@ is asked for only after the transaction commits.
 
 import datetime
 from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import partial
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.utils import timezone
 
 from regua.audit import log
-from regua.dunning.history import money, notice_json, with_items
+from regua.dunning import recording
+from regua.dunning.history import money
 from regua.dunning.models import (
     BLOCKING_STATUSES,
     DelayRange,
@@ -33,7 +35,7 @@ from regua.dunning.models import (
     NoticeStatus,
 )
 from regua.dunning.recipients import recipients_from
-from regua.dunning.selection import Filters, Line, Selection, select
+from regua.dunning.selection import Filters, Line, Selection, stream
 
 Delivery = Literal["now", "enqueue", "none"]
 # How often a run is recorded again when the database refuses it (R5's index),
@@ -41,7 +43,7 @@ Delivery = Literal["now", "enqueue", "none"]
 RECORD_ATTEMPTS = 3
 
 
-@dataclass
+@dataclass(slots=True)
 class PlannedNotice:
     """A notice a run makes (or, in a dry run, would make)."""
 
@@ -54,17 +56,17 @@ class PlannedNotice:
     reason: str
     recipients: list[str]
     lines: list[Line]
-    notice: Notice | None = None
+    notice_id: int | None = None
 
     @property
     def total_balance(self) -> Decimal:
         return sum((line.balance for line in self.lines), Decimal("0.00"))
 
     def as_json(self) -> dict[str, Any]:
-        """notice_json's shape, for a notice that exists only in a dry run."""
+        """notice_json's shape, from what the run planned (and recorded)."""
         r = self.delay_range
         return {
-            "id": None,
+            "id": self.notice_id,
             "branch": self.branch,
             "customer": self.customer,
             "status": self.status,
@@ -87,170 +89,276 @@ class PlannedNotice:
         }
 
 
+def skip_json(line: Line) -> dict[str, Any]:
+    """A título the run left out, as `regua run --json` lists it."""
+    return {
+        "branch": line.branch,
+        "document": line.document,
+        "installment": line.installment,
+        "customer": line.customer,
+        "reason": line.reason,
+    }
+
+
+class Listener(Protocol):
+    """Who hears of a run's notices and skipped títulos as the run makes them.
+
+    ``restart`` comes before the first one and again when the database refused
+    the run and it is recorded anew: forget what came before.
+    """
+
+    def restart(self) -> None: ...
+
+    def notice(self, planned: PlannedNotice) -> None: ...
+
+    def skip(self, line: Line) -> None: ...
+
+
+class Collected:
+    """A listener that keeps everything: the pages and the API show small runs whole."""
+
+    def __init__(self) -> None:
+        self.notices: list[PlannedNotice] = []
+        self.skipped: list[Line] = []
+
+    def restart(self) -> None:
+        self.notices, self.skipped = [], []
+
+    def notice(self, planned: PlannedNotice) -> None:
+        self.notices.append(planned)
+
+    def skip(self, line: Line) -> None:
+        self.skipped.append(line)
+
+
+@dataclass
+class Totals:
+    candidates: int = 0
+    notices: int = 0
+    receivables: int = 0
+    skipped_receivables: int = 0
+    balance: Decimal = Decimal("0.00")
+    statuses: Counter[str] = field(default_factory=Counter)
+
+
 @dataclass
 class RunResult:
     reference_date: datetime.date
     dry_run: bool
     run: DunningRun | None
+    # Every notice and skipped título, unless execute_run was given a listener.
     notices: list[PlannedNotice]
     skipped: list[Line]
-    selection: Selection | None = field(default=None, repr=False)
+    totals: Totals
+    # The e-mail notices left pending for delivery.
+    pending: list[int] = field(default_factory=list)
+
+    def current_states(self) -> dict[int, tuple[str, str]]:
+        """Status and reason of each recorded notice now (delivery may have moved them on)."""
+        if self.run is None:
+            return {}
+        rows = Notice.objects.filter(run=self.run).values_list("pk", "status", "reason")
+        return {pk: (status, reason) for pk, status, reason in rows}
 
     def notice_objects(self) -> list[Notice]:
-        return [p.notice for p in self.notices if p.notice is not None]
+        loaded = Notice.objects.in_bulk([p.notice_id for p in self.notices if p.notice_id])
+        return [loaded[p.notice_id] for p in self.notices if p.notice_id]
 
     def as_json(self) -> dict[str, Any]:
         """The object `regua run --json` prints."""
-        if self.dry_run:
-            notices = [p.as_json() for p in self.notices]
-        else:
-            loaded = {
-                n.pk: n
-                for n in with_items(
-                    Notice.objects.filter(
-                        pk__in=[n.pk for n in self.notice_objects()]
-                    ).select_related("branch", "customer")
-                )
-            }
-            notices = [notice_json(loaded[n.pk]) for n in self.notice_objects()]
+        notices = [p.as_json() for p in self.notices]
+        current = self.current_states()
+        for notice in notices:
+            if notice["id"] in current:
+                notice["status"], reason = current[notice["id"]]
+                notice["reason"] = reason or None
         return {
             "run": self.run.pk if self.run else None,
             "date": self.reference_date.isoformat(),
             "dry_run": self.dry_run,
             "notices": notices,
-            "skipped": [
-                {
-                    "branch": line.branch,
-                    "document": line.document,
-                    "installment": line.installment,
-                    "customer": line.customer,
-                    "reason": line.reason,
-                }
-                for line in self.skipped
-            ],
+            "skipped": [skip_json(line) for line in self.skipped],
         }
-
-    def statuses(self) -> list[str]:
-        if self.dry_run:
-            return [p.status for p in self.notices]
-        ids = [n.pk for n in self.notice_objects()]
-        return list(Notice.objects.filter(pk__in=ids).values_list("status", flat=True))
 
     @property
     def exit_status(self) -> int:
         """0 when the run completed, 1 when a notice failed or is uncertain."""
-        bad = {NoticeStatus.FAILED, NoticeStatus.UNCERTAIN}
-        return 1 if any(status in bad for status in self.statuses()) else 0
+        if self.run is None:
+            return 0
+        bad = [NoticeStatus.FAILED, NoticeStatus.UNCERTAIN]
+        return 1 if Notice.objects.filter(run=self.run, status__in=bad).exists() else 0
+
+
+def planned_notices(
+    lines: Iterable[Line], group_by: str, skip: Callable[[Line], None]
+) -> Iterator[PlannedNotice]:
+    """Group the candidates into notices (R6) and address them (R7), in the lines' order
+    (a notice's títulos one after another); the skipped lines go to ``skip``."""
+    addresses = _recipients_cache()
+    group: list[Line] = []
+    for line in lines:
+        if line.reason:
+            skip(line)
+            continue
+        if group and (
+            group_by == GroupBy.RECEIVABLE
+            or (line.branch_id, line.customer_id) != (group[0].branch_id, group[0].customer_id)
+        ):
+            yield _planned(group, addresses)
+            group = []
+        group.append(line)
+    if group:
+        yield _planned(group, addresses)
+
+
+def _recipients_cache() -> Callable[[Line], list[str]]:
+    """R7's addresses, worked out once per customer's e-mail fields."""
+    known: dict[tuple[str, str, tuple[str, ...]], list[str]] = {}
+
+    def addresses(line: Line) -> list[str]:
+        assert line.contact is not None
+        billing, email, refused = line.contact
+        key = (billing, email, tuple(refused or ()))
+        found = known.get(key)
+        if found is None:
+            if len(known) > 10000:
+                known.clear()
+            found = known[key] = recipients_from(billing, email, refused)
+        return found
+
+    return addresses
+
+
+def _planned(lines: list[Line], addresses: Callable[[Line], list[str]]) -> PlannedNotice:
+    first = lines[0]
+    # The notice speaks with the template and generation of its highest range.
+    top = max((line.delay_range for line in lines), key=lambda r: r.start_day)
+    recipients = addresses(first)
+    if not recipients:
+        status, reason = NoticeStatus.SKIPPED, "no_email"
+    elif top.generation == GenerationType.EMAIL_AND_LETTER:
+        status, reason = NoticeStatus.HELD, ""
+    else:
+        status, reason = NoticeStatus.PENDING, ""
+    return PlannedNotice(
+        branch_id=first.branch_id,
+        branch=first.branch,
+        customer_id=first.customer_id,
+        customer=first.customer,
+        delay_range=top,
+        status=status,
+        reason=reason,
+        recipients=list(recipients),
+        lines=lines,
+    )
 
 
 def plan(selection: Selection) -> list[PlannedNotice]:
-    """Group the candidates into notices (R6) and address them (R7)."""
-    groups: dict[tuple[int, ...], list[Line]] = {}
-    for line in selection.candidates:
-        key = (
-            (line.receivable_id,)
-            if selection.group_by == GroupBy.RECEIVABLE
-            else (line.branch_id, line.customer_id)
-        )
-        groups.setdefault(key, []).append(line)
-    # R7's addresses, once per customer.
-    recipients = {pk: recipients_from(*fields) for pk, fields in selection.contacts.items()}
-    planned = []
-    for lines in groups.values():
-        first = lines[0]
-        # The notice speaks with the template and generation of its highest range.
-        top = max((line.delay_range for line in lines), key=lambda r: r.start_day)
-        addresses = recipients[first.customer_id]
-        if not addresses:
-            status, reason = NoticeStatus.SKIPPED, "no_email"
-        elif top.generation == GenerationType.EMAIL_AND_LETTER:
-            status, reason = NoticeStatus.HELD, ""
-        else:
-            status, reason = NoticeStatus.PENDING, ""
-        planned.append(
-            PlannedNotice(
-                branch_id=first.branch_id,
-                branch=first.branch,
-                customer_id=first.customer_id,
-                customer=first.customer,
-                delay_range=top,
-                status=status,
-                reason=reason,
-                recipients=addresses,
-                lines=lines,
-            )
-        )
-    # Notices read in the order of branch and customer codes (the selection is in id order).
-    planned.sort(key=lambda p: (p.branch, p.customer, p.lines[0].due_date, p.lines[0].document))
-    return planned
+    """The notices of a selection kept whole (see ``planned_notices``)."""
+    lines = selection.candidates
+    for line in lines:
+        if line.contact is None:
+            line.contact = selection.contacts[line.customer_id]
+    return list(planned_notices(lines, selection.group_by, skip=lambda line: None))
 
 
-def _record(selection: Selection, planned: list[PlannedNotice], *, user: str) -> DunningRun:
-    counts = Counter(p.status for p in planned)
+class _Recorder:
+    """Writes a run's notices and their títulos as the run plans them (see ``recording``)."""
+
+    NOTICE = (
+        "id", "run_id", "branch_id", "customer_id", "delay_range_id", "range_start", "range_end",
+        "template_id", "template_number", "generation", "reference_date", "user", "status",
+        "reason", "recipients", "total_balance",
+    )  # fmt: skip
+    ITEM = (
+        "notice_id", "receivable_id", "delay_range_id", "due_date", "effective_due_date",
+        "days_overdue", "range_start", "range_end", "balance", "blocks",
+    )  # fmt: skip
+
+    def __init__(self, run: DunningRun) -> None:
+        self.run = run
+        self.ids = recording.Ids(Notice)
+        self.notices = recording.Rows(Notice, self.NOTICE)
+        self.items = recording.Rows(NoticeItem, self.ITEM)
+        self.pending: list[int] = []
+
+    def add(self, p: PlannedNotice) -> None:
+        p.notice_id = pk = self.ids.take()
+        r = p.delay_range
+        run = self.run
+        self.notices.add(
+            pk, run.pk, p.branch_id, p.customer_id, r.pk, r.start_day, r.end_day,
+            r.template_id, r.template.number, r.generation, run.reference_date, run.user,
+            p.status, p.reason, p.recipients, p.total_balance,
+        )  # fmt: skip
+        blocks = p.status in BLOCKING_STATUSES
+        for line in p.lines:
+            lr = line.delay_range
+            self.items.add(
+                pk, line.receivable_id, lr.pk, line.due_date, line.effective_due_date,
+                line.days_overdue, lr.start_day, lr.end_day, line.balance, blocks,
+            )  # fmt: skip
+        if p.status == NoticeStatus.PENDING:
+            self.pending.append(pk)
+        if len(self.notices.pending) >= recording.BATCH:
+            self.write()
+
+    def write(self) -> None:
+        self.notices.write()
+        self.items.write()
+
+
+def _record(
+    selection: Selection,
+    planned: Iterable[PlannedNotice],
+    *,
+    user: str,
+    totals: Totals | None = None,
+    listener: Listener | None = None,
+) -> tuple[DunningRun, list[int]]:
+    """Record a run of ``selection``'s date, filters and grouping: its row, its notices
+    and their títulos. Returns the run and its pending e-mail notices."""
+    totals = totals if totals is not None else Totals(skipped_receivables=len(selection.skipped))
     run = DunningRun.objects.create(
         user=user,
         reference_date=selection.reference_date,
         filters=selection.filters.as_json(),
         group_by=selection.group_by,
-        candidates=len(selection.candidates),
-        notices=len(planned),
-        held=counts[NoticeStatus.HELD],
-        skipped=counts[NoticeStatus.SKIPPED],
     )
-    notices = Notice.objects.bulk_create(
-        [
-            Notice(
-                run=run,
-                branch_id=p.branch_id,
-                customer_id=p.customer_id,
-                delay_range=p.delay_range,
-                range_start=p.delay_range.start_day,
-                range_end=p.delay_range.end_day,
-                template=p.delay_range.template,
-                template_number=p.delay_range.template.number,
-                generation=p.delay_range.generation,
-                reference_date=selection.reference_date,
-                user=user,
-                status=p.status,
-                reason=p.reason,
-                recipients=p.recipients,
-                total_balance=p.total_balance,
-            )
-            for p in planned
-        ],
-        batch_size=500,
-    )
-    for p, notice in zip(planned, notices, strict=True):
-        p.notice = notice
-    NoticeItem.objects.bulk_create(
-        [
-            NoticeItem(
-                notice=p.notice,
-                receivable_id=line.receivable_id,
-                delay_range=line.delay_range,
-                due_date=line.due_date,
-                effective_due_date=line.effective_due_date,
-                days_overdue=line.days_overdue,
-                range_start=line.delay_range.start_day,
-                range_end=line.delay_range.end_day,
-                balance=line.balance,
-                blocks=p.status in BLOCKING_STATUSES,
-            )
-            for p in planned
-            for line in p.lines
-        ],
-        batch_size=1000,
-    )
+    recorder = _Recorder(run)
+    for p in planned:
+        recorder.add(p)
+        _count(totals, p)
+        if listener is not None:
+            listener.notice(p)
+    recorder.write()
+    run.candidates = totals.candidates
+    run.notices = totals.notices
+    run.held = totals.statuses[NoticeStatus.HELD]
+    run.skipped = totals.statuses[NoticeStatus.SKIPPED]
+    run.save(update_fields=["candidates", "notices", "held", "skipped"])
+    return run, recorder.pending
+
+
+def _count(totals: Totals, p: PlannedNotice) -> None:
+    totals.notices += 1
+    totals.candidates += len(p.lines)
+    totals.receivables += len(p.lines)
+    totals.balance += p.total_balance
+    totals.statuses[p.status] += 1
+
+
+def _audit(run: DunningRun, totals: Totals) -> None:
     log.record(
-        user,
+        run.user,
         "run.execute",
         run,
-        f"Emissão de {selection.reference_date:%d/%m/%Y}: {len(selection.candidates)} título(s), "
-        f"{len(planned)} carta(s), {counts[NoticeStatus.HELD]} em revisão, "
-        f"{counts[NoticeStatus.SKIPPED]} sem e-mail, {len(selection.skipped)} título(s) fora.",
+        f"Emissão de {run.reference_date:%d/%m/%Y}: {totals.candidates} título(s), "
+        f"{totals.notices} carta(s), {totals.statuses[NoticeStatus.HELD]} em revisão, "
+        f"{totals.statuses[NoticeStatus.SKIPPED]} sem e-mail, "
+        f"{totals.skipped_receivables} título(s) fora.",
         {"filters": run.filters, "group_by": run.group_by},
     )
-    return run
 
 
 def refresh_run_counts(run: DunningRun) -> None:
@@ -286,40 +394,70 @@ def execute_run(
     dry_run: bool = False,
     deliver: Delivery = "enqueue",
     min_interval: int | None = None,
+    listener: Listener | None = None,
 ) -> RunResult:
     """Run the dunning for ``reference_date`` (today by default).
 
     ``deliver``: "now" delivers the e-mail notices in this process before
     returning, "enqueue" leaves them to the workers, "none" leaves them pending.
     A dry run records nothing (not even calendar days) and returns what would happen.
+    The notices and skipped títulos come back in the result, or, given a
+    ``listener``, go to it one by one as the run makes them and are not kept (a
+    run of a million títulos then holds one notice's títulos at a time).
     Raises SelectionError for filters or configuration that cannot be used.
     """
-    reference_date = reference_date or timezone.localdate()
-    filters = filters or Filters()
+    selection = Selection(reference_date or timezone.localdate(), group_by, filters or Filters())
+    collected = Collected()
+    hears = listener or collected
     if dry_run:
         with transaction.atomic():
-            selection = select(reference_date, filters, group_by, min_interval=min_interval)
-            planned = plan(selection)
+            run, totals, pending = _make(selection, hears, min_interval, user=None)
             transaction.set_rollback(True)
-        return RunResult(reference_date, True, None, planned, selection.skipped, selection)
+    else:
+        for attempt in range(1, RECORD_ATTEMPTS + 1):
+            try:
+                with transaction.atomic():
+                    DunningLock.acquire("run")
+                    run, totals, pending = _make(selection, hears, min_interval, user=user)
+                    transaction.on_commit(partial(_deliver, pending, deliver))
+                break
+            except IntegrityError:
+                if attempt == RECORD_ATTEMPTS:
+                    raise
+    if run is not None:
+        run.finished_at = timezone.now()
+        refresh_run_counts(run)
+    return RunResult(
+        selection.reference_date,
+        dry_run,
+        run,
+        collected.notices,
+        collected.skipped,
+        totals,
+        pending,
+    )
 
-    for attempt in range(1, RECORD_ATTEMPTS + 1):
-        try:
-            with transaction.atomic():
-                DunningLock.acquire("run")
-                selection = select(reference_date, filters, group_by, min_interval=min_interval)
-                planned = plan(selection)
-                run = _record(selection, planned, user=user)
-                pending = [
-                    p.notice.pk
-                    for p in planned
-                    if p.notice is not None and p.status == NoticeStatus.PENDING
-                ]
-                transaction.on_commit(partial(_deliver, pending, deliver))
-            break
-        except IntegrityError:
-            if attempt == RECORD_ATTEMPTS:
-                raise
-    run.finished_at = timezone.now()
-    refresh_run_counts(run)
-    return RunResult(reference_date, False, run, planned, selection.skipped, selection)
+
+def _make(
+    selection: Selection, hears: Listener, min_interval: int | None, *, user: str | None
+) -> tuple[DunningRun | None, Totals, list[int]]:
+    """Select, plan and (given a user) record, telling ``hears`` of each notice and skip."""
+    hears.restart()
+    totals = Totals()
+
+    def skip(line: Line) -> None:
+        totals.skipped_receivables += 1
+        hears.skip(line)
+
+    lines = stream(
+        selection.reference_date, selection.filters, selection.group_by, min_interval=min_interval
+    )
+    planned = planned_notices(lines, selection.group_by, skip)
+    if user is None:
+        for p in planned:
+            _count(totals, p)
+            hears.notice(p)
+        return None, totals, []
+    run, pending = _record(selection, planned, user=user, totals=totals, listener=hears)
+    _audit(run, totals)
+    return run, totals, pending

@@ -7,11 +7,13 @@ its range and the first reason, in R4's order, that keeps it out:
     collection_not_dunnable, receivable_blocked, customer_blocked,
     already_sent, below_minimum, min_interval
 
-Nothing loops over títulos in Python: ranges become windows of due dates (one
-per range and calendar place, see ``calendar.due_date_window``) that the
-due-date index serves, R5 is an EXISTS on the blocking history items, the
-minimum balance a window sum over the notice's group, and only the output
-(candidates and skips) is read into Python.
+Nothing asks the database once per título: ranges become windows of due dates
+(one per range and calendar place, see ``calendar.due_date_window``) that the
+due-date index serves, R5 is an EXISTS on the blocking history items, and the
+rows come out in notice order (branch and customer codes first), so the last
+two reasons, which need a whole notice's total, are decided one group at a time
+as the rows stream in. ``stream`` hands out the lines that way, holding one
+group in memory; ``select`` keeps them all, for the pages and the API.
 """
 
 import datetime
@@ -35,16 +37,13 @@ from django.db.models import (
     Exists,
     F,
     IntegerField,
-    Max,
     OuterRef,
     Q,
     Subquery,
-    Sum,
     Value,
     When,
-    Window,
 )
-from django.db.models.functions import Cast, Coalesce, Round
+from django.db.models.functions import Cast, Coalesce, Collate, Round
 
 from regua.dunning import calendar
 from regua.dunning.models import (
@@ -59,6 +58,8 @@ from regua.dunning.models import (
 from regua.receivables.models import Branch, CollectionType, Customer, Receivable
 
 # R4's order: a título in a range that is not a candidate gets the first that applies.
+CENT = Decimal("0.01")
+
 REASONS = (
     "collection_not_dunnable",
     "receivable_blocked",
@@ -180,6 +181,8 @@ class Line:
     delay_range: DelayRange
     balance: Decimal
     reason: str | None
+    # The customer's e-mail fields (billing, main, refused) for R7, on candidates.
+    contact: tuple[str, str, list[str]] | None = None
 
 
 @dataclass
@@ -255,6 +258,30 @@ def select(
     min_interval: int | None = None,
 ) -> Selection:
     """Candidates and skips of a run at ``reference_date`` (see the module's docstring)."""
+    selection = Selection(reference_date, group_by, filters or Filters())
+    for line in stream(reference_date, filters, group_by, min_interval=min_interval):
+        if line.reason:
+            selection.skipped.append(line)
+        else:
+            selection.candidates.append(line)
+            assert line.contact is not None
+            selection.contacts[line.customer_id] = line.contact
+    return selection
+
+
+def stream(
+    reference_date: datetime.date,
+    filters: Filters | None = None,
+    group_by: str = GroupBy.CUSTOMER,
+    *,
+    min_interval: int | None = None,
+) -> Iterator[Line]:
+    """The lines of ``select``, one at a time, in the order of branch and customer codes,
+    due date, document and installment: a notice's títulos come one after another.
+
+    Checks the filters and the ranges before the first line is asked for, so a
+    SelectionError comes out of this call, not out of the iteration.
+    """
     filters = filters or Filters()
     if group_by not in GroupBy.values:
         raise SelectionError(f"Agrupamento inválido: {group_by!r} (use customer ou receivable).")
@@ -266,14 +293,25 @@ def select(
         raise SelectionError(
             "Nenhuma faixa de atraso ativa: cadastre uma com `regua ranges add` antes de emitir."
         )
-    selection = Selection(reference_date, group_by, filters)
     move = calendar.move_due_dates_enabled()
     windows, closed_days = _range_windows(reference_date, ranges, filters, move)
     if not windows:
-        return selection
-    by_id = {r.pk: r for r in ranges}
+        return iter(())
     min_interval = min_interval_days() if min_interval is None else min_interval
+    rows = _rows(reference_date, filters, windows, closed_days, move, min_interval)
+    min_cents = {r.start_day: int(r.min_balance * 100) for r in ranges}
+    return _lines(rows, reference_date, {r.pk: r for r in ranges}, min_cents, group_by)
 
+
+def _rows(
+    reference_date: datetime.date,
+    filters: Filters,
+    windows: list[tuple[Q, DelayRange]],
+    closed_days: set[datetime.date],
+    move: bool,
+    min_interval: int,
+) -> Any:
+    """The query: every open título in a range, with its range and first early reason."""
     in_range = reduce(or_, (condition for condition, _ in windows))
     range_id = Case(
         *(When(condition, then=Value(r.pk)) for condition, r in windows),
@@ -324,21 +362,6 @@ def select(
         default=None,
         output_field=CharField(),
     )
-    # The notice's total and its range (the highest among its títulos), over the
-    # títulos that passed the earlier checks: per título, that is the título itself.
-    passed_cents = Case(When(early_reason__isnull=True, then=F("balance_cents")), default=Value(0))
-    passed_start = Case(When(early_reason__isnull=True, then=F("range_start")), default=None)
-    if group_by == GroupBy.RECEIVABLE:
-        group_cents: Any = passed_cents
-        group_top: Any = passed_start
-        order = ["branch_id", "customer_id", "due_date", "document", "installment"]
-    else:
-        group = [F("branch_id"), F("customer_id")]
-        group_cents = Window(Sum(passed_cents), partition_by=group)
-        group_top = Window(Max(passed_start), partition_by=group)
-        # The same leading keys as the partition: the database sorts once.
-        order = ["branch_id", "customer_id", "due_date", "document", "installment"]
-
     queryset = (
         Receivable.objects.open()
         .filter(filters.q())
@@ -350,7 +373,6 @@ def select(
             effective_due=effective_due,
             early_reason=early_reason,
         )
-        .annotate(group_cents=group_cents, group_top=group_top)
     )
     if min_interval > 0:
         recent = Notice.objects.filter(
@@ -361,7 +383,12 @@ def select(
         queryset = queryset.annotate(recent_notice=Exists(recent))
     else:
         queryset = queryset.annotate(recent_notice=Value(False))
-    rows = queryset.order_by(*order).values_list(
+    return queryset.order_by(
+        *_codes("branch__code", "customer__code"),
+        "due_date",
+        *_codes("document", "installment"),
+        "pk",
+    ).values_list(
         "pk",
         "branch_id",
         "branch__code",
@@ -374,20 +401,19 @@ def select(
         "range_id",
         "balance_cents",
         "early_reason",
-        "group_cents",
-        "group_top",
         "recent_notice",
         "customer__billing_email",
         "customer__email",
         "customer__invalid_emails",
     )
-    min_cents = {r.start_day: int(r.min_balance * 100) for r in ranges}
-    with _without_jit():
-        _read(rows, reference_date, by_id, min_cents, selection)
-    selection.skipped.sort(
-        key=lambda x: (x.branch, x.customer, x.due_date, x.document, x.installment)
-    )
-    return selection
+
+
+def _codes(*names: str) -> list[Any]:
+    """Codes ordered by their characters, as Python sorts them, on every database
+    (PostgreSQL would otherwise sort by the server's locale)."""
+    if connection.vendor == "postgresql":
+        return [Collate(F(name), "C") for name in names]
+    return [F(name) for name in names]
 
 
 @contextmanager
@@ -403,39 +429,59 @@ def _without_jit() -> Iterator[None]:
         yield
 
 
-def _read(
+def _lines(
     rows: Any,
     reference_date: datetime.date,
     by_id: dict[int, DelayRange],
     min_cents: dict[int, int],
-    selection: Selection,
-) -> None:
-    """The output rows into Lines, with the last two reasons that need the group's sums."""
-    for row in rows.iterator(chunk_size=20000):
-        (pk, branch_id, branch, customer_id, customer, document, installment, due, effective,
-         rid, value, reason, cents, top, has_recent, billing, email, refused) = row  # fmt: skip
-        if reason is None:
-            if top is not None and (cents or 0) < min_cents[top]:
-                reason = "below_minimum"
-            elif has_recent:
-                reason = "min_interval"
-        line = Line(
-            receivable_id=pk,
-            branch_id=branch_id,
-            branch=branch,
-            customer_id=customer_id,
-            customer=customer,
-            document=document,
-            installment=installment,
-            due_date=due,
-            effective_due_date=effective,
-            days_overdue=(reference_date - effective).days,
-            delay_range=by_id[rid],
-            balance=(Decimal(value) / 100).quantize(Decimal("0.01")),
-            reason=reason,
-        )
-        if reason:
-            selection.skipped.append(line)
-        else:
-            selection.candidates.append(line)
-            selection.contacts[customer_id] = (billing, email, refused)
+    group_by: str,
+) -> Iterator[Line]:
+    """The rows as Lines, a notice's group at a time: the last two reasons need the
+    group's total and highest range over the títulos that passed the earlier checks."""
+    group: list[tuple[Line, int, bool]] = []
+    key: tuple[int, int] | None = None
+    with _without_jit():
+        for row in rows.iterator(chunk_size=20000):
+            (pk, branch_id, branch, customer_id, customer, document, installment, due,
+             effective, rid, value, reason, has_recent, billing, email, refused) = row  # fmt: skip
+            line = Line(
+                receivable_id=pk,
+                branch_id=branch_id,
+                branch=branch,
+                customer_id=customer_id,
+                customer=customer,
+                document=document,
+                installment=installment,
+                due_date=due,
+                effective_due_date=effective,
+                days_overdue=(reference_date - effective).days,
+                delay_range=by_id[rid],
+                balance=(Decimal(value) / 100).quantize(CENT),
+                reason=reason,
+                contact=(billing, email, refused),
+            )
+            if group_by == GroupBy.RECEIVABLE or key != (branch_id, customer_id):
+                yield from _decided(group, min_cents)
+                group.clear()
+                key = (branch_id, customer_id)
+            group.append((line, value, has_recent))
+        yield from _decided(group, min_cents)
+
+
+def _decided(group: list[tuple[Line, int, bool]], min_cents: dict[int, int]) -> Iterator[Line]:
+    """A group's lines with R4's last two reasons: below the minimum balance of the
+    group's highest range, then within the minimum interval since the last notice."""
+    passed = [(line, cents) for line, cents, _ in group if line.reason is None]
+    if passed:
+        top = max(line.delay_range.start_day for line, _ in passed)
+        total = sum(cents for _, cents in passed)
+        for line, _, has_recent in group:
+            if line.reason is None:
+                if total < min_cents[top]:
+                    line.reason = "below_minimum"
+                elif has_recent:
+                    line.reason = "min_interval"
+    for line, _, _ in group:
+        if line.reason:
+            line.contact = None
+        yield line

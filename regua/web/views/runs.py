@@ -89,12 +89,7 @@ def run_new(request: HttpRequest) -> HttpResponse:
         else:
             if request.method == "POST":
                 assert result.run is not None
-                pending = [
-                    p.notice.pk
-                    for p in result.notices
-                    if p.notice is not None and p.status == NoticeStatus.PENDING
-                ]
-                sending.deliver_in_background(pending, run=result.run)
+                sending.deliver_in_background(result.pending, run=result.run)
                 messages.success(request, f"Emissão {result.run.pk} registrada.")
                 return redirect("run", pk=result.run.pk)
             context.update(

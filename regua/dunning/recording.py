@@ -1,0 +1,112 @@
+"""Writing a run's notices and their títulos in batches, as plain rows.
+
+A run of a million títulos writes hundreds of thousands of rows: model
+instances and ``bulk_create`` would spend most of the run compiling SQL value by
+value. Here each notice gets its id up front (from the table's sequence on
+PostgreSQL; on SQLite, whose IMMEDIATE transactions let one writer in at a
+time, after the highest id ever given), so its títulos can be written beside it
+without reading anything back, and the rows go out through
+``importing.sql.insert_rows`` (``COPY`` on PostgreSQL, one prepared statement
+on SQLite), a few thousand at a time. Columns a run does not set get their
+model defaults, so a field added later needs nothing here.
+"""
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import connection, models
+from django.utils import timezone
+
+from regua.receivables.importing.sql import adapt, insert_rows
+
+# Notices kept in memory before they (and their títulos) are written.
+BATCH = 2000
+# Ids taken from PostgreSQL's sequence at a time.
+ID_BLOCK = 5000
+
+
+class Ids:
+    """New primary keys of ``model``'s table, handed out one by one."""
+
+    def __init__(self, model: type[models.Model]) -> None:
+        self.model = model
+        self._free: list[int] = []
+        self._next = 0
+
+    def take(self) -> int:
+        if connection.vendor == "postgresql":
+            if not self._free:
+                self._free = self._block()
+            return self._free.pop()
+        if not self._next:
+            self._next = self._highest() + 1
+        self._next += 1
+        return self._next - 1
+
+    def _block(self) -> list[int]:
+        table = self.model._meta.db_table
+        column = str(self.model._meta.pk.column)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [table, column, ID_BLOCK],
+            )
+            return sorted((row[0] for row in cursor.fetchall()), reverse=True)
+
+    def _highest(self) -> int:
+        # AUTOINCREMENT keeps the highest id ever given in sqlite_sequence, so an
+        # id of a deleted row is never given again.
+        table = self.model._meta.db_table
+        quote = connection.ops.quote_name
+        column = quote(str(self.model._meta.pk.column))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT max(coalesce((SELECT max({column}) FROM {quote(table)}), 0), "  # noqa: S608 - names from the model
+                "coalesce((SELECT seq FROM sqlite_sequence WHERE name = %s), 0))",
+                [table],
+            )
+            return int(cursor.fetchone()[0])
+
+
+class Rows:
+    """Rows of ``model`` giving ``attnames``; every other column gets its default."""
+
+    def __init__(self, model: type[models.Model], attnames: Sequence[str]) -> None:
+        self.model = model
+        by_attname = {f.attname: f for f in model._meta.concrete_fields}
+        self.fields = [by_attname[name] for name in attnames]
+        now = timezone.now()
+        rest = [
+            f
+            for f in model._meta.concrete_fields
+            if f.attname not in attnames and not f.primary_key
+        ]
+        self.attnames = [*attnames, *(f.attname for f in rest)]
+        self.defaults = tuple(adapt(f, _default(f, now)) for f in rest)
+        # Values that need the backend's preparation (JSON); the rest go as they are.
+        self.prepared = [
+            (i, f) for i, f in enumerate(self.fields) if isinstance(f, models.JSONField)
+        ]
+        self.pending: list[Sequence[Any]] = []
+
+    def add(self, *values: Any) -> None:
+        """One row: ``values`` in ``attnames`` order."""
+        if self.prepared:
+            row = list(values)
+            for i, field in self.prepared:
+                row[i] = adapt(field, row[i])
+            values = tuple(row)
+        self.pending.append((*values, *self.defaults))
+
+    def write(self) -> None:
+        # COPY goes through the driver's own cursor: its errors (R5's index
+        # refusing a título) come out as Django's, as from any other query.
+        with connection.wrap_database_errors:
+            insert_rows(self.model, self.attnames, self.pending, adapted=True)
+        self.pending = []
+
+
+def _default(field: models.Field, now: Any) -> Any:
+    if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+        return now
+    return field.get_default()
