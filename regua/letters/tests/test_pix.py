@@ -65,3 +65,15 @@ def test_its_qr_image_decodes_back_to_the_payload_and_is_cached():
     assert decode_qr(Image.open(io.BytesIO(png))) == [payload]
     assert pix.qr_png(payload) is png
     assert pix.qr_data_uri(payload).startswith("data:image/png;base64,")
+
+
+def test_the_central_banks_example_makes_a_sharp_one_bit_qr_with_its_quiet_zone():
+    image = Image.open(io.BytesIO(pix.qr_png(BCB_EXAMPLE)))
+    assert image.mode == "1"
+    modules = len(pix.qr_modules(BCB_EXAMPLE))
+    assert image.size == ((modules + 2 * pix.QR_BORDER) * pix.QR_SCALE,) * 2
+    # The quiet zone is white all round; the finder pattern's corner is black.
+    border = pix.QR_BORDER * pix.QR_SCALE
+    assert image.getpixel((border - 1, border - 1)) == 255
+    assert image.getpixel((border, border)) == 0
+    assert decode_qr(image) == [BCB_EXAMPLE]
