@@ -15,7 +15,19 @@ def split_emails(text: str) -> list[str]:
     return [part.strip() for part in SEPARATORS.split(text or "") if part.strip()]
 
 
+# The common case of Django's EmailValidator, as one pattern: an ASCII dot-atom,
+# then host labels and a top-level domain of letters. Whatever it accepts the
+# validator accepts too; anything else (quoted names, IDNs, address literals,
+# localhost) goes to the validator, so the answer is always the validator's.
+PLAIN_EMAIL = re.compile(
+    r"[-!#$%&'*+/=?^_`{}|~0-9A-Za-z]+(?:\.[-!#$%&'*+/=?^_`{}|~0-9A-Za-z]+)*"
+    r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}"
+)
+
+
 def is_valid_email(address: str) -> bool:
+    if len(address) <= 320 and PLAIN_EMAIL.fullmatch(address):
+        return True
     try:
         validate_email(address)
     except ValidationError:

@@ -17,6 +17,7 @@ group in memory; ``select`` keeps them all, for the pages and the API.
 """
 
 import datetime
+import json
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -28,7 +29,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.db.models import (
     BigIntegerField,
     Case,
@@ -441,9 +442,13 @@ def _lines(
     group: list[tuple[Line, int, bool]] = []
     key: tuple[int, int] | None = None
     with _without_jit():
-        for row in rows.iterator(chunk_size=20000):
+        for row in _fetch(rows):
             (pk, branch_id, branch, customer_id, customer, document, installment, due,
              effective, rid, value, reason, has_recent, billing, email, refused) = row  # fmt: skip
+            if type(effective) is str:
+                effective = datetime.date.fromisoformat(effective)
+            if type(due) is str:
+                due = datetime.date.fromisoformat(due)
             line = Line(
                 receivable_id=pk,
                 branch_id=branch_id,
@@ -458,14 +463,40 @@ def _lines(
                 delay_range=by_id[rid],
                 balance=(Decimal(value) / 100).quantize(CENT),
                 reason=reason,
-                contact=(billing, email, refused),
+                contact=(billing, email, refused_emails(refused)),
             )
             if group_by == GroupBy.RECEIVABLE or key != (branch_id, customer_id):
                 yield from _decided(group, min_cents)
                 group.clear()
                 key = (branch_id, customer_id)
-            group.append((line, value, has_recent))
+            group.append((line, value, bool(has_recent)))
         yield from _decided(group, min_cents)
+
+
+def _fetch(rows: Any) -> Iterator[tuple[Any, ...]]:
+    """The query's rows as the driver gives them, in ``values_list``'s order, through a
+    server-side cursor on PostgreSQL: a million rows pass without Django's per-value
+    converters and without all being in memory. Dates may come as text (SQLite), the
+    refused addresses as JSON text."""
+    compiler = rows.query.get_compiler(using=rows.db)
+    sql, params = compiler.as_sql()
+    # The columns come in values_list's order (Django 5.2 selects them so).
+    names = [alias for _, _, alias in compiler.select]
+    if names != list(rows._fields):
+        raise RuntimeError(f"colunas fora da ordem pedida: {names}")
+    with connections[rows.db].chunked_cursor() as cursor:
+        cursor.execute(sql, params)
+        while batch := cursor.fetchmany(10000):
+            yield from batch
+
+
+def refused_emails(value: str | list[str] | None) -> list[str]:
+    """The customer's refused addresses from the JSON text ``_fetch`` reads (mostly "[]")."""
+    if value is None or value == "[]":
+        return []
+    if isinstance(value, str):
+        return list(json.loads(value))
+    return value
 
 
 def _decided(group: list[tuple[Line, int, bool]], min_cents: dict[int, int]) -> Iterator[Line]:

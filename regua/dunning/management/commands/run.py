@@ -57,6 +57,9 @@ def _compact(data: Any) -> str:
 
 class Command(BaseCommand):
     help = "Emite as cartas de cobrança do dia (ou da data dada)."
+    # Cron starts it every day: the system checks (every URL and view imported)
+    # would cost a second each time; `regua check` and the tests run them.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--date", type=iso_date, help="data de referência (padrão: hoje)")
