@@ -7,6 +7,7 @@ out of reach too).
 """
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -237,16 +238,44 @@ class NoticeContext:
     items: list[tuple[NoticeItem, ItemData]]
 
 
-def notice_context(notice: Notice, settings: LetterSettings | None = None) -> NoticeContext:
-    """The context of a real notice: its items with fine, interest and updated amount (R9)."""
-    branch = notice.branch
-    rows = list(
-        notice.items.select_related("receivable__collection").order_by(
-            "due_date", "receivable__document", "receivable__installment", "id"
+# The letter's order of títulos: by due date, then document and installment.
+ITEM_ORDER = ("due_date", "receivable__document", "receivable__installment", "id")
+
+
+def load_items(notices: Iterable[Notice]) -> dict[int, list[NoticeItem]]:
+    """The títulos of these notices in the letter's order, one query per 500 notices.
+
+    Each item comes with its título and collection type, which the letter shows.
+    """
+    by_notice: dict[int, list[NoticeItem]] = {n.pk: [] for n in notices}
+    ids = list(by_notice)
+    for start in range(0, len(ids), 500):
+        rows = (
+            NoticeItem.objects.filter(notice_id__in=ids[start : start + 500])
+            .select_related("receivable__collection")
+            .order_by("notice_id", *ITEM_ORDER)
         )
-    )
+        for row in rows:
+            by_notice[row.notice_id].append(row)
+    return by_notice
+
+
+def notice_context(
+    notice: Notice,
+    settings: LetterSettings | None = None,
+    *,
+    items: list[NoticeItem] | None = None,
+) -> NoticeContext:
+    """The context of a real notice: its items with fine, interest and updated amount (R9).
+
+    ``items`` are the notice's títulos as :func:`load_items` gives them (read
+    here when not given); ``settings`` is read when not given.
+    """
+    branch = notice.branch
+    if items is None:
+        items = load_items([notice])[notice.pk]
     pairs = []
-    for row in rows:
+    for row in items:
         receivable = row.receivable
         pairs.append(
             (
@@ -266,17 +295,17 @@ def notice_context(notice: Notice, settings: LetterSettings | None = None) -> No
                 ),
             )
         )
-    items = [data for _, data in pairs]
+    shown = [data for _, data in pairs]
     context = assemble(
         branch=branch_data(branch),
         customer=customer_data(notice.customer),
-        items=items,
+        items=shown,
         notice=NoticeData(
             number=notice.pk,
             reference_date=notice.reference_date,
             range_start=notice.range_start,
             range_end=notice.range_end,
-            max_days_overdue=max((i.days_overdue for i in items), default=0),
+            max_days_overdue=max((i.days_overdue for i in shown), default=0),
         ),
         final_notice=final_notice_data(settings or LetterSettings.load(), notice.reference_date),
         txid=f"CARTA{notice.pk}",

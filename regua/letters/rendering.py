@@ -7,17 +7,26 @@ saved), and the letter (autoescaped, inside the fixed A4 frame of ``pdf.py``).
 
 import base64
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
+from django.db import connection
+from django.db.models import Field
 from django.utils.html import linebreaks
 
 from regua.dunning.models import GenerationType, Notice, NoticeItem, NoticeStatus
 from regua.letters import pdf as letter_pdf
-from regua.letters.context import notice_context, sample_contexts
+from regua.letters.context import ItemData, load_items, notice_context, sample_contexts
 from regua.letters.inlining import inline_css
-from regua.letters.models import LetterTemplate
-from regua.letters.sandbox import TemplateInvalid, compiled, single_line, validate_template
+from regua.letters.models import LetterSettings, LetterTemplate
+from regua.letters.sandbox import (
+    TemplateInvalid,
+    compiled,
+    reads,
+    single_line,
+    validate_template,
+)
 
 # States in which a notice's items may still take the amounts it is sent with;
 # after that the history is never edited (R10).
@@ -52,6 +61,13 @@ class Parts:
             letter_html=template.letter_html,
         )
 
+    @property
+    def reads_final_notice(self) -> bool:
+        return any(
+            reads(source, "final_notice")
+            for source in (self.subject, self.body_text, self.body_html, self.letter_html)
+        )
+
 
 def render_email(parts: Parts, context: dict[str, Any]) -> tuple[str, str, str]:
     """Subject (one line), text and HTML of the e-mail."""
@@ -81,8 +97,15 @@ def render(parts: Parts, context: dict[str, Any], *, with_pdf: bool) -> Rendered
     return RenderedNotice(subject=subject, text=text, html=html, pdf=pdf)
 
 
-def record_charges(pairs: list[tuple[NoticeItem, Any]]) -> None:
-    """Write each item's fine, interest and updated amount as the letter shows them (R9, R10)."""
+_CHARGE_FIELDS = ("fine", "interest", "updated_amount")
+
+
+def record_charges(pairs: Sequence[tuple[NoticeItem, ItemData]]) -> None:
+    """Write each item's fine, interest and updated amount as the letter shows them (R9, R10).
+
+    Items of any number of notices in one statement (on SQLite one statement
+    run for every row); items that already hold those amounts are left alone.
+    """
     changed = []
     for item, shown in pairs:
         values = (shown.fine, shown.interest, shown.updated_amount)
@@ -90,7 +113,49 @@ def record_charges(pairs: list[tuple[NoticeItem, Any]]) -> None:
             item.fine, item.interest, item.updated_amount = values
             changed.append(item)
     if changed:
-        NoticeItem.objects.bulk_update(changed, ["fine", "interest", "updated_amount"])
+        _write_charges(changed)
+
+
+def _write_charges(items: list[NoticeItem]) -> None:
+    # bulk_update writes a CASE per field and row, which costs more than the
+    # rendering; this writes plain values prepared by the fields, as save() would.
+    fields = [cast(Field, NoticeItem._meta.get_field(name)) for name in _CHARGE_FIELDS]
+    quote = connection.ops.quote_name
+    table = quote(NoticeItem._meta.db_table)
+    columns = [quote(str(f.column)) for f in fields]
+    pk = quote(str(cast(Field, NoticeItem._meta.pk).column))
+    rows = [
+        [item.pk, *(f.get_db_prep_save(getattr(item, f.attname), connection) for f in fields)]
+        for item in items
+    ]
+    # Only the model's own table and column names are written into the text;
+    # every value travels as a parameter.
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # One statement for the whole group, joined on a VALUES list; the
+            # casts type the columns (a column of NULLs would otherwise be text).
+            assignments = ", ".join(
+                f"{c} = CAST(v.{c} AS {f.cast_db_type(connection)})"
+                for c, f in zip(columns, fields, strict=True)
+            )
+            values = ", ".join(["(%s, %s, %s, %s)"] * len(rows))
+            sql = (
+                f"UPDATE {table} SET {assignments} FROM (VALUES {values}) "  # noqa: S608
+                f"AS v({pk}, {', '.join(columns)}) WHERE {table}.{pk} = v.{pk}"
+            )
+            cursor.execute(sql, [value for row in rows for value in row])
+        else:
+            assignments = ", ".join(f"{c} = %s" for c in columns)
+            sql = f"UPDATE {table} SET {assignments} WHERE {pk} = %s"  # noqa: S608
+            cursor.executemany(sql, [[*row[1:], row[0]] for row in rows])
+
+
+def _settings_for(parts: Parts) -> LetterSettings:
+    """The letter settings, read from the database only for a template that shows them.
+
+    The other templates get the unsaved defaults, which they never show.
+    """
+    return LetterSettings.load() if parts.reads_final_notice else LetterSettings()
 
 
 def render_notice(notice: Notice, *, with_pdf: bool | None = None) -> RenderedNotice:
@@ -103,10 +168,54 @@ def render_notice(notice: Notice, *, with_pdf: bool | None = None) -> RenderedNo
     """
     if with_pdf is None:
         with_pdf = notice.generation == GenerationType.EMAIL_AND_LETTER
-    built = notice_context(notice)
+    parts = Parts.of(notice.template)
+    built = notice_context(notice, _settings_for(parts))
     if notice.status in _OPEN_STATES:
         record_charges(built.items)
-    return render(Parts.of(notice.template), built.context, with_pdf=with_pdf)
+    return render(parts, built.context, with_pdf=with_pdf)
+
+
+def render_notices(notices: Sequence[Notice]) -> dict[int, RenderedNotice | Exception]:
+    """Each notice as :func:`render_notice` renders it, the group in one pass.
+
+    One query reads every notice's títulos, the letter settings are read once,
+    and one statement records the charges of them all. A notice that cannot
+    be rendered (a template failing on its data) gets its exception; the
+    others are rendered all the same. Branch, customer and template should
+    come selected with the notices.
+    """
+    items = load_items(notices)
+    parts = {n.template_id: Parts.of(n.template) for n in notices}
+    settings = (
+        LetterSettings.load()
+        if any(p.reads_final_notice for p in parts.values())
+        else LetterSettings()
+    )
+    contexts = {}
+    charges: list[tuple[NoticeItem, ItemData]] = []
+    out: dict[int, RenderedNotice | Exception] = {}
+    for notice in notices:
+        try:
+            built = notice_context(notice, settings, items=items[notice.pk])
+        except Exception as e:  # noqa: BLE001 - kept for this notice, reported by the caller
+            out[notice.pk] = e
+            continue
+        contexts[notice.pk] = built.context
+        if notice.status in _OPEN_STATES:
+            charges.extend(built.items)
+    record_charges(charges)
+    for notice in notices:
+        if notice.pk not in contexts:
+            continue
+        try:
+            out[notice.pk] = render(
+                parts[notice.template_id],
+                contexts[notice.pk],
+                with_pdf=notice.generation == GenerationType.EMAIL_AND_LETTER,
+            )
+        except Exception as e:  # noqa: BLE001 - kept for this notice, reported by the caller
+            out[notice.pk] = e
+    return out
 
 
 def render_letter(notice: Notice) -> bytes:
@@ -117,8 +226,9 @@ def render_letter(notice: Notice) -> bytes:
 
 
 def notice_letter_document(notice: Notice) -> str:
-    built = notice_context(notice)
-    return letter_document(Parts.of(notice.template), built.context)
+    parts = Parts.of(notice.template)
+    built = notice_context(notice, _settings_for(parts))
+    return letter_document(parts, built.context)
 
 
 def preview(template_fields: dict[str, str], *, with_pdf: bool = True) -> RenderedNotice:

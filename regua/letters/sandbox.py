@@ -19,7 +19,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from jinja2 import StrictUndefined, TemplateSyntaxError, nodes
+from jinja2 import StrictUndefined, TemplateSyntaxError, meta, nodes
 from jinja2 import Template as JinjaTemplate
 from jinja2.exceptions import SecurityError, TemplateError, UndefinedError
 from jinja2.filters import FILTERS as JINJA_FILTERS
@@ -215,6 +215,23 @@ def _compiled(source: str, html: bool) -> JinjaTemplate:
 def compiled(part: str, source: str) -> JinjaTemplate:
     """The compiled template of one part; compiled once per source text."""
     return _compiled(source, part in HTML_PARTS)
+
+
+@functools.lru_cache(maxsize=256)
+def _names_read(source: str) -> frozenset[str] | None:
+    try:
+        return frozenset(meta.find_undeclared_variables(TEXT_ENV.parse(source)))
+    except TemplateSyntaxError:
+        return None
+
+
+def reads(source: str, name: str) -> bool:
+    """Whether a template's source reads the context variable ``name``.
+
+    True also when the source does not parse: rendering it will say why.
+    """
+    names = _names_read(source)
+    return names is None or name in names
 
 
 def single_line(text: str) -> str:
