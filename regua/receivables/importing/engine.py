@@ -6,7 +6,6 @@ row at once) and the transaction is rolled back when any row is bad.
 With ``skip_invalid`` the good rows are kept and the bad ones rejected.
 """
 
-import re
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 from functools import partial
@@ -44,18 +43,23 @@ def _required(read: Reader) -> Reader:
 
 def _money(style: v.DecimalStyle, *, required: bool) -> Reader:
     decimal = v.decimal
-    plain = {
-        v.COMMA: re.compile(r"(\d{1,12})(?:,(\d{1,2}))?"),
-        v.DOT: re.compile(r"(\d{1,12})(?:\.(\d{1,2}))?"),
-    }
 
     def money(cell: v.Cell) -> Decimal:
         # Most amounts look like 1234,56 once the file's style is known: read
-        # them straight into a two-place Decimal; anything else takes the long way.
+        # them straight into a two-place Decimal (string methods, no regular
+        # expression); anything else takes the long way, which explains itself.
         if type(cell) is str and style.mark is not None:
-            match = plain[style.mark].fullmatch(cell)
-            if match:
-                return Decimal(f"{match[1]}.{(match[2] or '').ljust(2, '0')}")
+            whole, mark, fraction = cell.partition(style.mark)
+            if (
+                0 < len(whole) <= 12
+                and whole.isdecimal()
+                and whole.isascii()
+                and (
+                    not mark
+                    or (0 < len(fraction) <= 2 and fraction.isdecimal() and fraction.isascii())
+                )
+            ):
+                return Decimal(f"{whole}.{fraction.ljust(2, '0')}")
         value = decimal(cell, style, places=2, max_digits=14)
         if value is None:
             if required:
@@ -82,7 +86,10 @@ def _collection_ref(cell: v.Cell, max_length: int) -> str:
     return v.limited_text(cell, max_length).upper()
 
 
-_TEXT, _CODE, _DATE = 1, 2, 3
+_TEXT, _CODE, _DATE, _UPPER, _BOOL = 1, 2, 3, 4, 5
+
+# S/N and friends, for the flag columns' fast path (anything else goes to the reader).
+_FLAGS: Final = dict.fromkeys(v.TRUE_WORDS, True) | dict.fromkeys(v.FALSE_WORDS, False)
 
 
 def _fast_path(column: Column) -> int:
@@ -92,6 +99,10 @@ def _fast_path(column: Column) -> int:
         return _CODE
     if column.read in ("date", "required_date"):
         return _DATE
+    if column.read == "collection_ref":
+        return _UPPER
+    if column.read == "bool":
+        return _BOOL
     return 0
 
 
@@ -180,10 +191,11 @@ class _Run:
         self.width = len(table.header)
 
     def parse(self, number: int, cells: list[v.Cell]) -> Row:
-        row = Row(number, cells, {})
-        values = row.values
+        values: dict[str, Any] = {}
+        row = Row(number, cells, values)
         width = len(cells)
         parse_date = v.parse_date
+        flags = _FLAGS
         for index, header, attr, read, fast, max_length in self.readers:
             cell = cells[index] if index < width else None
             if fast and type(cell) is str:
@@ -191,6 +203,13 @@ class _Run:
                 if fast == _TEXT:
                     if len(value) <= max_length and value[:1] != "'":
                         values[attr] = value
+                        continue
+                elif fast == _DATE:
+                    if value:  # cached, and raising BadValue itself
+                        try:
+                            values[attr] = parse_date(value)
+                        except v.BadValue as exc:
+                            row.fail(header, cell, exc.message)
                         continue
                 elif fast == _CODE:
                     if (
@@ -203,12 +222,15 @@ class _Run:
                     ):
                         values[attr] = value
                         continue
-                elif value:  # a date: cached, and raising BadValue itself
-                    try:
-                        values[attr] = parse_date(value)
-                    except v.BadValue as exc:
-                        row.fail(header, cell, exc.message)
-                    continue
+                elif fast == _UPPER:
+                    if len(value) <= max_length and value[:1] != "'":
+                        values[attr] = value.upper()
+                        continue
+                else:  # _BOOL: empty is False
+                    flag = flags.get(value.lower()) if value else False
+                    if flag is not None:
+                        values[attr] = flag
+                        continue
             try:
                 values[attr] = read(cell)
             except v.BadValue as exc:

@@ -245,8 +245,9 @@ def decimal(cell: Cell, style: DecimalStyle, *, places: int, max_digits: int) ->
 
 # --- booleans --------------------------------------------------------------
 
-_TRUE = frozenset({"s", "sim", "1", "true", "t", "y", "yes", "v", "verdadeiro"})
-_FALSE = frozenset({"n", "não", "nao", "0", "false", "f", "no", "falso"})
+TRUE_WORDS: Final = frozenset({"s", "sim", "1", "true", "t", "y", "yes", "v", "verdadeiro"})
+FALSE_WORDS: Final = frozenset({"n", "não", "nao", "0", "false", "f", "no", "falso"})
+_TRUE, _FALSE = TRUE_WORDS, FALSE_WORDS
 
 
 def boolean(cell: Cell) -> bool | None:

@@ -7,7 +7,6 @@ from typing import Any, BinaryIO, Final
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
-from tqdm import tqdm
 
 from regua.audit.cli import acting_user, add_user_argument
 from regua.receivables.importing import KINDS, ImportResult, import_file, write_rejects
@@ -16,6 +15,9 @@ LISTED: Final = 50
 
 
 class Command(BaseCommand):
+    # Imports run from cron, over and over: the system checks (which import
+    # every URL and view) would cost each run about a second before any work.
+    requires_system_checks: list[str] = []
     help = (
         "Importa filiais, tipos de cobrança, clientes, títulos ou pagamentos de um CSV "
         "ou XLSX. Por padrão o arquivo entra inteiro ou não entra."
@@ -55,6 +57,8 @@ class Command(BaseCommand):
                     raise CommandError(f"Não foi possível abrir {path}: {exc.strerror}.") from None
             bar = None
             if sys.stderr.isatty():
+                from tqdm import tqdm  # only for a person watching
+
                 bar = stack.enter_context(tqdm(unit=" linhas", desc="Importando", leave=False))
 
             def progress(rows: int) -> None:
