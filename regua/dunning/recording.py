@@ -11,6 +11,7 @@ on SQLite), a few thousand at a time. Columns a run does not set get their
 model defaults, so a field added later needs nothing here.
 """
 
+import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -83,18 +84,18 @@ class Rows:
         ]
         self.attnames = [*attnames, *(f.attname for f in rest)]
         self.defaults = tuple(adapt(f, _default(f, now)) for f in rest)
-        # Values that need the backend's preparation (JSON); the rest go as they are.
-        self.prepared = [
-            (i, f) for i, f in enumerate(self.fields) if isinstance(f, models.JSONField)
+        # JSON goes as its text (what SQLite stores, what COPY reads); the rest as it is.
+        self.json = [
+            (i, f.encoder) for i, f in enumerate(self.fields) if isinstance(f, models.JSONField)
         ]
         self.pending: list[Sequence[Any]] = []
 
     def add(self, *values: Any) -> None:
         """One row: ``values`` in ``attnames`` order."""
-        if self.prepared:
+        if self.json:
             row = list(values)
-            for i, field in self.prepared:
-                row[i] = adapt(field, row[i])
+            for i, encoder in self.json:
+                row[i] = json.dumps(row[i], cls=encoder)
             values = tuple(row)
         self.pending.append((*values, *self.defaults))
 

@@ -17,20 +17,27 @@ from regua.dunning.selection import REASON_LABELS, Filters, Line, SelectionError
 
 
 class Spool:
-    """The run's notices and skipped títulos as JSON lines in temporary files, so a run
-    of any size is printed without holding it in memory (execute_run's listener)."""
+    """execute_run's listener for the command: the run's notices and skipped títulos
+    written to temporary files as the run makes them, so a run of any size is printed
+    without holding it in memory, and only once it has committed.
 
-    def __init__(self, notices: IO[str], skipped: IO[str]) -> None:
+    Notices are spooled as the text report's lines, or as JSON, one a line; as
+    JSON too when the run delivers them here (``settled`` False), because the
+    report must show the state delivery left them in.
+    """
+
+    def __init__(self, notices: IO[str], skipped: IO[str], *, text: bool, settled: bool) -> None:
         self.notices, self.skipped = notices, skipped
+        self.as_text = text and settled
 
     @classmethod
     @contextmanager
-    def open(cls) -> Iterator["Spool"]:
+    def open(cls, *, text: bool, settled: bool) -> Iterator["Spool"]:
         with (
             tempfile.TemporaryFile("w+", encoding="utf-8") as notices,
             tempfile.TemporaryFile("w+", encoding="utf-8") as skipped,
         ):
-            yield cls(notices, skipped)
+            yield cls(notices, skipped, text=text, settled=settled)
 
     def restart(self) -> None:
         for file in (self.notices, self.skipped):
@@ -38,7 +45,8 @@ class Spool:
             file.truncate()
 
     def notice(self, planned: PlannedNotice) -> None:
-        self.notices.write(_compact(planned.as_json()) + "\n")
+        data = planned.as_json()
+        self.notices.write(notice_text(data) if self.as_text else _compact(data) + "\n")
 
     def skip(self, line: Line) -> None:
         self.skipped.write(_compact(skip_json(line)) + "\n")
@@ -49,10 +57,38 @@ class Spool:
         for line in file:
             yield line.rstrip("\n")
 
+    def copy(self, file: IO[str], out: Any) -> None:
+        """The file's text, as it is, to ``out``."""
+        file.flush()
+        file.seek(0)
+        while chunk := file.read(1 << 20):
+            out.write(chunk, ending="")
+
 
 def _compact(data: Any) -> str:
     # No indent: Python's json writes indented text in pure Python, five times slower.
     return json.dumps(data, ensure_ascii=False, separators=(", ", ": "))
+
+
+def notice_text(notice: dict[str, Any]) -> str:
+    """A notice in the text report: its line, then one line per título."""
+    status = NoticeStatus(notice["status"]).label
+    reason = (
+        f" ({REASON_LABELS.get(notice['reason'], notice['reason'])})" if notice["reason"] else ""
+    )
+    ident = f"carta {notice['id']}" if notice["id"] else "carta"
+    lines = [
+        f"  {ident}: filial {notice['branch']}, cliente {notice['customer']}, "
+        f"faixa {notice['range']['start']} a {notice['range']['end']}, "
+        f"modelo {notice['template']} - {status}{reason}"
+        + (f" - para {', '.join(notice['recipients'])}" if notice["recipients"] else "")
+    ]
+    for item in notice["receivables"]:
+        lines.append(
+            f"      {item['branch']}/{item['document']}/{item['installment']}: "
+            f"{item['days_overdue']} dia(s), saldo R$ {item['balance']}"
+        )
+    return "\n".join(lines) + "\n"
 
 
 class Command(BaseCommand):
@@ -96,7 +132,7 @@ class Command(BaseCommand):
             branch=options["branch"],
         )
         deliver: Delivery = "enqueue" if options["no_wait"] else "now"
-        with Spool.open() as spool:
+        with Spool.open(text=not options["json"], settled=deliver != "now") as spool:
             try:
                 result = execute_run(
                     options["date"],
@@ -142,26 +178,11 @@ class Command(BaseCommand):
         out = self.stdout
         title = "Simulação" if result.dry_run else f"Emissão {result.run.pk if result.run else ''}"
         out.write(f"{title} de {result.reference_date:%d/%m/%Y}")
-        for line in spool.lines(spool.notices):
-            notice = _now(json.loads(line), current)
-            status = NoticeStatus(notice["status"]).label
-            reason = (
-                f" ({REASON_LABELS.get(notice['reason'], notice['reason'])})"
-                if notice["reason"]
-                else ""
-            )
-            ident = f"carta {notice['id']}" if notice["id"] else "carta"
-            out.write(
-                f"  {ident}: filial {notice['branch']}, cliente {notice['customer']}, "
-                f"faixa {notice['range']['start']} a {notice['range']['end']}, "
-                f"modelo {notice['template']} - {status}{reason}"
-                + (f" - para {', '.join(notice['recipients'])}" if notice["recipients"] else "")
-            )
-            for item in notice["receivables"]:
-                out.write(
-                    f"      {item['branch']}/{item['document']}/{item['installment']}: "
-                    f"{item['days_overdue']} dia(s), saldo R$ {item['balance']}"
-                )
+        if spool.as_text:
+            spool.copy(spool.notices, out)
+        else:
+            for line in spool.lines(spool.notices):
+                out.write(notice_text(_now(json.loads(line), current)), ending="")
         totals = result.totals
         if totals.skipped_receivables:
             out.write("  Títulos fora desta emissão:")
