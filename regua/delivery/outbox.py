@@ -47,7 +47,7 @@ from regua.delivery.smtp import FAILED, RETRY, SENT, Result, SmtpSession
 from regua.dunning.models import BLOCKING_STATUSES, DunningRun, Notice, NoticeItem, NoticeStatus
 from regua.dunning.notices import drop_settled_items
 from regua.dunning.runs import refresh_run_counts
-from regua.letters.rendering import render_notice
+from regua.letters.rendering import RenderedNotice, render_notices
 from regua.receivables.models import Customer, Receivable
 
 logger = logging.getLogger(__name__)
@@ -195,8 +195,7 @@ def _settled_notices(notices: list[Notice]) -> set[int]:
     )
 
 
-def _render(notice: Notice) -> None:
-    rendered = render_notice(notice)
+def _keep_rendered(notice: Notice, rendered: RenderedNotice) -> None:
     notice.subject = rendered.subject
     notice.body_text = rendered.text
     notice.body_html = rendered.html
@@ -261,7 +260,7 @@ class Courier:
             Notice.objects.filter(
                 pk__in=list(previous), status=NoticeStatus.SENDING, claimed_by=self.worker_id
             )
-            .select_related("customer")
+            .select_related("branch", "customer", "template")
             .order_by("pk")
         )
         batch = Batch(notices=notices, previous=previous)
@@ -275,11 +274,19 @@ class Courier:
                 notices.remove(notice)
                 batch.discarded += 1
 
+        # The group rendered in one pass (its títulos read and its charges written
+        # once), after R8, so each message shows what is still open.
+        rendered = render_notices(
+            [n for n in notices if n.pk in rerender or not n.subject or not n.body_text]
+        )
         now = timezone.now()
         for notice in notices:
             try:
-                if notice.pk in rerender or not notice.subject or not notice.body_text:
-                    _render(notice)
+                outcome = rendered.get(notice.pk)
+                if isinstance(outcome, Exception):
+                    raise outcome
+                if outcome is not None:
+                    _keep_rendered(notice, outcome)
                     batch.rendered.append(notice)
                 batch.ready.append(
                     (notice, notice_message(notice, self._sender(notice.branch_id), now=now))

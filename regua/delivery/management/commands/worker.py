@@ -9,6 +9,10 @@ from regua.delivery.worker import Worker
 
 
 class Command(BaseCommand):
+    # Started over and over by cron and process managers: Django's system checks
+    # (every URL and view imported) would cost about a second each time, and
+    # `regua check` / the web server run them anyway.
+    requires_system_checks: list[str] = []
     help = (
         "Entrega as cartas de cobrança por e-mail, processa a fila de tarefas e os "
         "agendamentos. Com --until-done, entrega o que está pronto e termina (cron, scripts)."
