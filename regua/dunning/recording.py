@@ -83,19 +83,16 @@ class Rows:
             if f.attname not in attnames and not f.primary_key
         ]
         self.attnames = [*attnames, *(f.attname for f in rest)]
-        self.defaults = tuple(adapt(f, _default(f, now)) for f in rest)
-        # JSON goes as its text (what SQLite stores, what COPY reads); the rest as it is.
-        self.json = [
-            (i, f.encoder) for i, f in enumerate(self.fields) if isinstance(f, models.JSONField)
-        ]
+        self.defaults = tuple(_prepared(f, _default(f, now)) for f in rest)
+        self.json = [(i, f) for i, f in enumerate(self.fields) if isinstance(f, models.JSONField)]
         self.pending: list[Sequence[Any]] = []
 
     def add(self, *values: Any) -> None:
         """One row: ``values`` in ``attnames`` order."""
         if self.json:
             row = list(values)
-            for i, encoder in self.json:
-                row[i] = json.dumps(row[i], cls=encoder)
+            for i, field in self.json:
+                row[i] = _prepared(field, row[i])
             values = tuple(row)
         self.pending.append((*values, *self.defaults))
 
@@ -105,6 +102,14 @@ class Rows:
         with connection.wrap_database_errors:
             insert_rows(self.model, self.attnames, self.pending, adapted=True)
         self.pending = []
+
+
+def _prepared(field: models.Field, value: Any) -> Any:
+    """``value`` as the driver takes it; JSON as its text (what SQLite stores, what
+    COPY reads), which spares PostgreSQL's driver a JSON dumper per row."""
+    if isinstance(field, models.JSONField):
+        return json.dumps(value, cls=field.encoder)
+    return adapt(field, value)
 
 
 def _default(field: models.Field, now: Any) -> Any:
