@@ -18,13 +18,7 @@ from django.utils import timezone
 
 from regua.receivables.importing.columns import Column
 from regua.receivables.importing.result import ImportResult, RowError
-from regua.receivables.importing.sql import (
-    adapt,
-    in_chunks,
-    insert_rows,
-    refresh_statistics,
-    update_rows,
-)
+from regua.receivables.importing.sql import Lookup, Writer, adapt, update_rows
 from regua.receivables.importing.values import Cell, invalid_emails
 from regua.receivables.models import (
     Branch,
@@ -74,6 +68,49 @@ class IdSet:
         return index < len(self._bits) and bool(self._bits[index] & (1 << (pk & 7)))
 
 
+class KeyFilter:
+    """The keys an import has created, as a Bloom filter (4 MB, whatever the file's size).
+
+    "Not in it" is certain, so a key of a branch that had no títulos when the
+    import began needs no look-up at all; "maybe" (about one key in a
+    thousand at a million keys, more beyond) sends it to the database.
+    """
+
+    _BITS: ClassVar[int] = 1 << 25
+    _MASK: ClassVar[int] = _BITS - 1
+
+    def __init__(self) -> None:
+        self._bits = bytearray()
+
+    def add(self, keys: Iterable[Key]) -> None:
+        if not self._bits:
+            self._bits = bytearray(self._BITS >> 3)
+        bits, mask = self._bits, self._MASK
+        for key in keys:
+            h = hash(key)
+            low, step = h & 0xFFFFFFFF, ((h >> 32) & 0xFFFFFFFF) | 1
+            for position in (low & mask, (low + step) & mask, (low + 2 * step) & mask):
+                bits[position >> 3] |= 1 << (position & 7)
+
+    def among(self, keys: Iterable[Key]) -> list[Key]:
+        """The ``keys`` that may have been added (all that were, and a few others)."""
+        bits, mask = self._bits, self._MASK
+        if not bits:
+            return []
+        maybe = []
+        for key in keys:
+            h = hash(key)
+            low, step = h & 0xFFFFFFFF, ((h >> 32) & 0xFFFFFFFF) | 1
+            a, b, c = low & mask, (low + step) & mask, (low + 2 * step) & mask
+            if (
+                bits[a >> 3] & (1 << (a & 7))
+                and bits[b >> 3] & (1 << (b & 7))
+                and bits[c >> 3] & (1 << (c & 7))
+            ):
+                maybe.append(key)
+        return maybe
+
+
 class Loader:
     """The upsert rules of one kind; subclasses say what is special about theirs."""
 
@@ -91,6 +128,9 @@ class Loader:
         self.headers = {attr: column.header for attr, column in present.items()}
         self.headers.update({self.stored_attr(a): h for a, h in list(self.headers.items())})
         self.user = user
+        # The engine hands in a background writer where the database allows;
+        # call self.writer.drain() before any query of your own.
+        self.writer = Writer()
         self.seen = IdSet()
         # Rows with a higher id were created by this import (ids only grow).
         self.max_before: int = self.model._default_manager.aggregate(m=Max("pk"))["m"] or 0
@@ -143,6 +183,9 @@ class Loader:
 
     def key_label(self, key: Key) -> str:
         return str(key[0])
+
+    def created(self, keys: Iterable[Key]) -> None:
+        """The keys of rows this import has just inserted."""
 
     def settle_missing(self) -> int:
         """Snapshot imports only (títulos)."""
@@ -215,13 +258,16 @@ class Loader:
             self.result.updated += 1
 
         if creates:
-            insert_rows(self.model, self.insert_attnames, list(creates.values()), adapted=True)
+            self.writer.insert(self.model, self.insert_attnames, list(creates.values()))
+            self.created(creates.keys())
             self.result.created += len(creates)
             if self.result.created >= self.analyzed_at * 2:
-                refresh_statistics(self.model)
+                self.writer.analyze(self.model)
                 self.analyzed_at = self.result.created + self.max_before
-        for fields, changed in updates.items():
-            update_rows(self.model, fields, changed)
+        if updates:
+            self.writer.drain()
+            for fields, changed in updates.items():
+                update_rows(self.model, fields, changed)
 
     def duplicate(self, row: Row, key: Key, where: str) -> None:
         row.fail(
@@ -261,15 +307,22 @@ class Loader:
                     )
 
 
-def _fetch_by_code(
-    model: type[models.Model], keys: set[Key], names: list[str]
-) -> dict[Key, tuple[Any, ...]]:
-    found: dict[Key, tuple[Any, ...]] = {}
-    code = names.index("code")
-    for chunk in in_chunks(k[0] for k in keys):
-        for values in model._default_manager.filter(code__in=chunk).order_by().values_list(*names):
-            found[(values[code],)] = values
-    return found
+class _CodeKeyed(Loader):
+    """Branches, collection types and customers, keyed by their code."""
+
+    key_attrs = ("code",)
+
+    def __init__(self, result: ImportResult, present: dict[str, Column], user: str) -> None:
+        super().__init__(result, present, user)
+        self.lookup = Lookup(self.model, self.fetched, among="code")
+        self.code_position = self.fetched.index("code")
+
+    def fetch(self, keys: set[Key]) -> dict[Key, tuple[Any, ...]]:
+        if not keys:
+            return {}
+        self.writer.drain()
+        code = self.code_position
+        return {(values[code],): values for values in self.lookup(k[0] for k in keys)}
 
 
 _BRANCH_DEFAULTS: Final = {
@@ -278,9 +331,8 @@ _BRANCH_DEFAULTS: Final = {
 }
 
 
-class BranchLoader(Loader):
+class BranchLoader(_CodeKeyed):
     model = Branch
-    key_attrs = ("code",)
     create_requires = ("legal_name",)
 
     def resolve(self, row: Row) -> None:
@@ -289,13 +341,9 @@ class BranchLoader(Loader):
                 row.values[attr] = _BRANCH_DEFAULTS[attr]
         self.warn_emails(row, ["email"])
 
-    def fetch(self, keys: set[Key]) -> dict[Key, tuple[Any, ...]]:
-        return _fetch_by_code(Branch, keys, self.fetched)
 
-
-class CollectionTypeLoader(Loader):
+class CollectionTypeLoader(_CodeKeyed):
     model = CollectionType
-    key_attrs = ("code",)
 
     def resolve(self, row: Row) -> None:
         if "dunnable" in row.values and row.values["dunnable"] is None:
@@ -304,20 +352,13 @@ class CollectionTypeLoader(Loader):
     def defaults(self, row: Row) -> dict[str, Any]:
         return {"dunnable": not is_never_dunned(row.values["code"])}
 
-    def fetch(self, keys: set[Key]) -> dict[Key, tuple[Any, ...]]:
-        return _fetch_by_code(CollectionType, keys, self.fetched)
 
-
-class CustomerLoader(Loader):
+class CustomerLoader(_CodeKeyed):
     model = Customer
-    key_attrs = ("code",)
     create_requires = ("name",)
 
     def resolve(self, row: Row) -> None:
         self.warn_emails(row, ["email", "billing_email"])
-
-    def fetch(self, keys: set[Key]) -> dict[Key, tuple[Any, ...]]:
-        return _fetch_by_code(Customer, keys, self.fetched)
 
     def extra_changes(self, row: Row, stored: tuple[Any, ...], changes: dict[str, Any]) -> None:
         # R7: a refused address stays refused "until someone edits it".
@@ -337,6 +378,11 @@ class _ReceivableKeyed(Loader):
         self.branches: dict[str, int] = dict(Branch.objects.values_list("code", "id"))
         self.branch_codes = {pk: code for code, pk in self.branches.items()}
         self.branches_in_file: set[int] = set()
+        # Per branch: did it have títulos when the import began? If not, only
+        # rows of this very import can match a key (see KeyFilter).
+        self.had_rows: dict[int, bool] = {}
+        self.created_keys = KeyFilter()
+        self.lookup = Lookup(Receivable, self.fetched, among="document", equal="branch_id")
 
     def stored_attr(self, attr: str) -> str:
         return f"{attr}_id" if attr in ("branch", "customer", "collection") else attr
@@ -358,18 +404,36 @@ class _ReceivableKeyed(Loader):
         row.values["branch_id"] = branch
         self.branches_in_file.add(branch)
 
+    def created(self, keys: Iterable[Key]) -> None:
+        self.created_keys.add(keys)
+
+    def branch_had_rows(self, branch: int) -> bool:
+        had = self.had_rows.get(branch)
+        if had is None:
+            self.writer.drain()
+            had = Receivable.objects.filter(branch_id=branch).exists()
+            self.had_rows[branch] = had
+        return had
+
     def fetch(self, keys: set[Key]) -> dict[Key, tuple[Any, ...]]:
         by_branch: dict[int, set[str]] = defaultdict(set)
-        for branch, document, _ in keys:
-            by_branch[branch].add(document)
+        for branch in {key[0] for key in keys}:
+            self.branch_had_rows(branch)
+        had_rows = self.had_rows
+        for key in keys:
+            if had_rows[key[0]]:
+                by_branch[key[0]].add(key[1])
+        for key in self.created_keys.among(k for k in keys if not had_rows[k[0]]):
+            by_branch[key[0]].add(key[1])
         found: dict[Key, tuple[Any, ...]] = {}
+        if not by_branch:
+            return found
+        self.writer.drain()
         for branch, documents in by_branch.items():
-            for chunk in in_chunks(documents):
-                query = Receivable.objects.filter(branch_id=branch, document__in=chunk).order_by()
-                for values in query.values_list(*self.fetched):
-                    key = (values[1], values[2], values[3])
-                    if key in keys:
-                        found[key] = values
+            for values in self.lookup(documents, equal=branch):
+                key = (values[1], values[2], values[3])
+                if key in keys:
+                    found[key] = values
         return found
 
 
@@ -380,18 +444,30 @@ class ReceivableLoader(_ReceivableKeyed):
     def __init__(self, result: ImportResult, present: dict[str, Column], user: str) -> None:
         super().__init__(result, present, user)
         self.customers: dict[str, int] = {}
+        # True once every customer is in self.customers: a code not there is not registered.
+        self.all_customers = False
+        self.batches = 0
+        self.customer_lookup = Lookup(Customer, ["code", "id"], among="code")
         self.collections: dict[str, int] = dict(CollectionType.objects.values_list("code", "id"))
 
     def prepare(self, rows: list[Row]) -> None:
+        self.batches += 1
+        if self.all_customers:
+            return
+        if self.batches == 2 and Customer.objects.count() <= _CUSTOMER_CACHE_LIMIT:
+            # A file of more than one batch: every customer code at once costs
+            # less than a look-up per batch (and leaves the writer undisturbed).
+            self.writer.drain()
+            self.customers = dict(Customer.objects.order_by().values_list("code", "id").iterator())
+            self.all_customers = True
+            return
         if len(self.customers) > _CUSTOMER_CACHE_LIMIT:
             self.customers.clear()
         wanted = {r.values["customer"] for r in rows if "customer" in r.values}
         wanted -= self.customers.keys()
         if wanted:
-            for chunk in in_chunks(wanted):
-                self.customers.update(
-                    Customer.objects.filter(code__in=chunk).order_by().values_list("code", "id")
-                )
+            self.writer.drain()
+            self.customers.update(self.customer_lookup(wanted))
 
     def resolve(self, row: Row) -> None:
         super().resolve(row)
@@ -415,6 +491,7 @@ class ReceivableLoader(_ReceivableKeyed):
         pk = self.collections.get(code)
         if pk is None:
             dunnable = not is_never_dunned(code)
+            self.writer.drain()
             pk = CollectionType.objects.create(code=code, dunnable=dunnable).pk
             self.collections[code] = pk
             self.result.add_warning(
@@ -436,6 +513,7 @@ class ReceivableLoader(_ReceivableKeyed):
 
     def settle_missing(self) -> int:
         """Snapshot: títulos of the file's branches that it no longer lists are settled."""
+        self.writer.drain()
         # Ids first, updates after: SQLite gives no isolation between a cursor
         # and writes to the same table on one connection. 8 bytes a título.
         missing = array("q")

@@ -7,7 +7,9 @@ SQL holds only table and column names taken from the model, quoted by the
 backend, never data.
 """
 
+import queue
 import sqlite3
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, Final
@@ -90,13 +92,20 @@ def insert_rows(
         if connection.vendor == "postgresql":
             # Django binds parameters client-side, so executemany would send one
             # INSERT per row; COPY streams them all (values travel as data).
-            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            with cursor.cursor.copy(copy_statement(model, attnames)) as copy:
                 for row in params:
                     copy.write_row(row)
         else:
             placeholders = ", ".join(["%s"] * len(fields))
             sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608 - names from the model
             cursor.executemany(sql, params)
+
+
+def copy_statement(model: type[models.Model], attnames: Sequence[str]) -> str:
+    """PostgreSQL's ``COPY table (columns) FROM STDIN`` for ``attnames``."""
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(str(f.column)) for f in _fields(model, attnames))
+    return f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN"
 
 
 def update_rows(
@@ -139,6 +148,154 @@ def update_rows(
             cursor.executemany(sql, _adapted(fields, [(*values, key) for key, values in rows]))
 
 
+class Writer:
+    """Where a loader sends its new rows: written at once, in this thread."""
+
+    def insert(self, model: type[models.Model], attnames: Sequence[str], rows: list[Any]) -> None:
+        """INSERT ``rows`` (values already adapted, in ``attnames`` order)."""
+        insert_rows(model, attnames, rows, adapted=True)
+
+    def analyze(self, model: type[models.Model]) -> None:
+        refresh_statistics(model)
+
+    def drain(self) -> None:
+        """Wait for what was sent; call before any other use of the connection."""
+
+    def close(self) -> None:
+        """Stop, whatever happened (what is still queued is dropped)."""
+
+
+class BackgroundWriter(Writer):
+    """PostgreSQL: each batch's COPY runs in a second thread, on the import's own connection.
+
+    Most of a batch's cost on the server (indexes, foreign-key checks) is spent
+    while the client waits; here the next batch is parsed meanwhile. Same
+    connection, so the same transaction: all-or-nothing holds. The loader calls
+    ``drain`` before it queries or writes anything itself, so the two threads
+    never use the connection at once; an error in the thread comes back there
+    (or at ``drain``) as Django's own database error.
+    """
+
+    def __init__(self) -> None:
+        connection.ensure_connection()
+        self._raw = connection.connection
+        self._jobs: queue.Queue[Callable[[], None] | None] = queue.Queue(maxsize=1)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._work, name="regua-import-writer", daemon=True)
+        self._thread.start()
+
+    def _work(self) -> None:
+        while True:
+            job = self._jobs.get()
+            try:
+                if job is None:
+                    return
+                if self._error is None:
+                    job()
+            except BaseException as exc:  # noqa: BLE001 - handed to the importing thread
+                self._error = exc
+            finally:
+                self._jobs.task_done()
+
+    def _raise(self) -> None:
+        if self._error is not None:
+            error, self._error = self._error, None
+            with connection.wrap_database_errors:
+                raise error
+
+    def _send(self, job: Callable[[], None]) -> None:
+        self._raise()
+        self._jobs.put(job)
+
+    def insert(self, model: type[models.Model], attnames: Sequence[str], rows: list[Any]) -> None:
+        statement = copy_statement(model, attnames)
+        raw = self._raw
+
+        def copy() -> None:
+            with raw.cursor() as cursor, cursor.copy(statement) as out:
+                for row in rows:
+                    out.write_row(row)
+
+        self._send(copy)
+
+    def analyze(self, model: type[models.Model]) -> None:
+        statement = f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}"
+        raw = self._raw
+
+        def analyze() -> None:
+            with raw.cursor() as cursor:
+                cursor.execute(statement)
+
+        self._send(analyze)
+
+    def drain(self) -> None:
+        self._jobs.join()
+        self._raise()
+
+    def close(self) -> None:
+        if self._thread.is_alive():
+            self._jobs.put(None)
+            self._thread.join()
+        self._error = None
+
+
+def writer_for_import() -> Writer:
+    """The writer an import uses on this database."""
+    return BackgroundWriter() if connection.vendor == "postgresql" else Writer()
+
+
+class Lookup:
+    """``SELECT attnames FROM table WHERE equal = %s AND among IN (...)``, converted as the ORM would.
+
+    An import looks rows up thousands of times; compiling an ORM filter with
+    an ``IN`` list of a few thousand values each time costs more than the query.
+    The SQL is prepared once from the model's names; the values travel as
+    parameters; each column goes through the converters the ORM would apply
+    (SQLite's dates, decimals and booleans come back as text and numbers).
+    """
+
+    def __init__(
+        self,
+        model: type[models.Model],
+        attnames: Sequence[str],
+        among: str,
+        equal: str | None = None,
+    ) -> None:
+        fields = _fields(model, attnames)
+        quote = connection.ops.quote_name
+        table = model._meta.db_table
+        by_attname = {f.attname: f for f in model._meta.concrete_fields}
+        where = [f"{quote(str(by_attname[equal].column))} = %s"] if equal else []
+        where.append(f"{quote(str(by_attname[among].column))} IN ")
+        columns = ", ".join(quote(str(f.column)) for f in fields)
+        self.sql = f"SELECT {columns} FROM {quote(table)} WHERE " + " AND ".join(where)  # noqa: S608 - names from the model
+        self.has_equal = equal is not None
+        self.converters: list[tuple[int, list[Any], Any]] = []
+        for index, field in enumerate(fields):
+            column = field.get_col(table)
+            found = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+            if found:
+                self.converters.append((index, found, column))
+
+    def __call__(self, values: Iterable[Any], equal: Any = None) -> Iterator[tuple[Any, ...]]:
+        converters = self.converters
+        with connection.cursor() as cursor:
+            for chunk in in_chunks(values):
+                params = [equal, *chunk] if self.has_equal else chunk
+                cursor.execute(self.sql + "(" + ", ".join(["%s"] * len(chunk)) + ")", params)
+                for found in cursor.fetchall():
+                    if not converters:
+                        yield tuple(found)
+                        continue
+                    row = list(found)
+                    for index, functions, column in converters:
+                        value = row[index]
+                        for function in functions:
+                            value = function(value, column, connection)
+                        row[index] = value
+                    yield tuple(row)
+
+
 def refresh_statistics(model: type[models.Model]) -> None:
     """Let PostgreSQL's planner see rows added by this transaction (its own are counted).
 
@@ -148,6 +305,35 @@ def refresh_statistics(model: type[models.Model]) -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+
+
+@contextmanager
+def foreign_keys_checked_per_statement(model: type[models.Model]) -> Iterator[None]:
+    """PostgreSQL: check ``model``'s deferred foreign keys at each statement, not at commit.
+
+    Django declares them ``DEFERRABLE INITIALLY DEFERRED``: a million títulos
+    would leave three million checks for the COMMIT, with the client idle.
+    Checked as each batch's COPY ends, they run while the next batch is parsed
+    (see ``BackgroundWriter``). The rows refer to ids the import looked up, so
+    only *when* a violation would surface changes. Back to deferred on the way
+    out (a failed import's transaction is rolled back anyway).
+    """
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT conname FROM pg_constraint"
+            " WHERE conrelid = %s::regclass AND contype = 'f' AND condeferred",
+            [model._meta.db_table],
+        )
+        names = ", ".join(connection.ops.quote_name(name) for (name,) in cursor.fetchall())
+        if names:
+            cursor.execute(f"SET CONSTRAINTS {names} IMMEDIATE")
+    yield
+    if names:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET CONSTRAINTS {names} DEFERRED")
 
 
 # SQLite before 3.32 allowed 999 parameters in a statement; later, 32766.
