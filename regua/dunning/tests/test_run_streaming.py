@@ -13,7 +13,7 @@ from django.core.validators import validate_email
 
 from regua.dunning.models import Notice, NoticeItem
 from regua.dunning.recipients import is_valid_email
-from regua.dunning.runs import Collected, execute_run
+from regua.dunning.runs import Collected, execute_run, notice_json_text
 from regua.dunning.selection import select, stream
 from regua.test import make_branch, make_customer, make_range, make_receivable
 
@@ -160,3 +160,20 @@ def test_the_quick_email_check_agrees_with_djangos_validator():
 
     assert disagreements == []
     assert sum(map(is_valid_email, addresses)) > 100  # the check accepted some, refused others
+
+
+def test_the_notice_json_written_straight_is_the_notice_json():
+    make_range(1, 30, 1)
+    branch = make_branch('F"1\\')
+    customer = make_customer("Çé/\u2028", billing_email="a@b.com.br, c@d.com")
+    for n, document in enumerate(['D"1', "D\\2", "D\n3", "Ünï"]):
+        make_receivable(branch, customer, TODAY - datetime.timedelta(days=5), f"{n}.1{n}", document)
+    blocked = make_customer("X", email="")
+    make_receivable(branch, blocked, TODAY - datetime.timedelta(days=6), "0.01")
+
+    planned = execute_run(TODAY, user="ana", deliver="none").notices
+
+    assert [p.status for p in planned] == ["skipped", "pending"]  # "X" sorts before "Ç"
+    for p in planned:
+        assert json.loads(notice_json_text(p)) == p.as_json()
+        assert notice_json_text(p) == json.dumps(p.as_json(), ensure_ascii=False)

@@ -12,7 +12,14 @@ from regua.audit.cli import acting_user, add_user_argument
 from regua.dunning.history import money
 from regua.dunning.management.commands._arguments import iso_date
 from regua.dunning.models import GroupBy, NoticeStatus
-from regua.dunning.runs import Delivery, PlannedNotice, RunResult, execute_run, skip_json
+from regua.dunning.runs import (
+    Delivery,
+    PlannedNotice,
+    RunResult,
+    execute_run,
+    notice_json_text,
+    skip_json,
+)
 from regua.dunning.selection import REASON_LABELS, Filters, Line, SelectionError
 
 
@@ -45,8 +52,10 @@ class Spool:
             file.truncate()
 
     def notice(self, planned: PlannedNotice) -> None:
-        data = planned.as_json()
-        self.notices.write(notice_text(data) if self.as_text else _compact(data) + "\n")
+        if self.as_text:
+            self.notices.write(notice_text(planned.as_json()))
+        else:
+            self.notices.write(notice_json_text(planned) + "\n")
 
     def skip(self, line: Line) -> None:
         self.skipped.write(_compact(skip_json(line)) + "\n")
