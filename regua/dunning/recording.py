@@ -6,31 +6,58 @@ value. Here each notice gets its id up front (from the table's sequence on
 PostgreSQL; on SQLite, whose IMMEDIATE transactions let one writer in at a
 time, after the highest id ever given), so its títulos can be written beside it
 without reading anything back, and the rows go out through
-``importing.sql.insert_rows`` (``COPY`` on PostgreSQL, one prepared statement
-on SQLite), a few thousand at a time. Columns a run does not set get their
-model defaults, so a field added later needs nothing here.
+the import's writer (on PostgreSQL a binary ``COPY`` in a second thread, while
+the next batch is planned, with the foreign keys checked as each batch lands
+rather than all at the commit; on SQLite one prepared statement), a few
+thousand at a time. Columns a run does not set get their model defaults, so a
+field added later needs nothing here.
 """
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 from typing import Any
 
 from django.db import connection, models
 from django.utils import timezone
 
-from regua.receivables.importing.sql import adapt, insert_rows
+from regua.receivables.importing.sql import (
+    BackgroundWriter,
+    Writer,
+    adapt,
+    foreign_keys_checked_per_statement,
+    writer_for_import,
+)
 
 # Notices kept in memory before they (and their títulos) are written.
 BATCH = 2000
 # Ids taken from PostgreSQL's sequence at a time.
-ID_BLOCK = 5000
+ID_BLOCK = 50000
+
+
+@contextmanager
+def writing(*tables: type[models.Model]) -> Iterator[Writer]:
+    """A writer for rows of ``tables``, all written (and their keys checked) on the way out."""
+    writer = writer_for_import()
+    try:
+        with ExitStack() as stack:
+            for model in tables:
+                stack.enter_context(foreign_keys_checked_per_statement(model))
+            yield writer
+            writer.drain()
+    finally:
+        writer.close()
 
 
 class Ids:
-    """New primary keys of ``model``'s table, handed out one by one."""
+    """New primary keys of ``model``'s table, handed out one by one.
 
-    def __init__(self, model: type[models.Model]) -> None:
+    ``before_query``: called before the sequence is asked (the writer must be idle).
+    """
+
+    def __init__(self, model: type[models.Model], before_query: Callable[[], None]) -> None:
         self.model = model
+        self.before_query = before_query
         self._free: list[int] = []
         self._next = 0
 
@@ -45,6 +72,7 @@ class Ids:
         return self._next - 1
 
     def _block(self) -> list[int]:
+        self.before_query()
         table = self.model._meta.db_table
         column = str(self.model._meta.pk.column)
         with connection.cursor() as cursor:
@@ -55,6 +83,7 @@ class Ids:
             return sorted((row[0] for row in cursor.fetchall()), reverse=True)
 
     def _highest(self) -> int:
+        self.before_query()
         # AUTOINCREMENT keeps the highest id ever given in sqlite_sequence, so an
         # id of a deleted row is never given again.
         table = self.model._meta.db_table
@@ -72,8 +101,11 @@ class Ids:
 class Rows:
     """Rows of ``model`` giving ``attnames``; every other column gets its default."""
 
-    def __init__(self, model: type[models.Model], attnames: Sequence[str]) -> None:
+    def __init__(self, model: type[models.Model], attnames: Sequence[str], writer: Writer) -> None:
         self.model = model
+        self.writer = writer
+        # A binary COPY dumps JSON itself; otherwise JSON goes as its text.
+        self.json_as_text = not isinstance(writer, BackgroundWriter)
         by_attname = {f.attname: f for f in model._meta.concrete_fields}
         self.fields = [by_attname[name] for name in attnames]
         now = timezone.now()
@@ -83,7 +115,7 @@ class Rows:
             if f.attname not in attnames and not f.primary_key
         ]
         self.attnames = [*attnames, *(f.attname for f in rest)]
-        self.defaults = tuple(_prepared(f, _default(f, now)) for f in rest)
+        self.defaults = tuple(self._prepared(f, _default(f, now)) for f in rest)
         self.json = [(i, f) for i, f in enumerate(self.fields) if isinstance(f, models.JSONField)]
         self.pending: list[Sequence[Any]] = []
 
@@ -92,7 +124,7 @@ class Rows:
         if self.json:
             row = list(values)
             for i, field in self.json:
-                row[i] = _prepared(field, row[i])
+                row[i] = self._prepared(field, row[i])
             values = tuple(row)
         self.pending.append((*values, *self.defaults))
 
@@ -100,16 +132,14 @@ class Rows:
         # COPY goes through the driver's own cursor: its errors (R5's index
         # refusing a título) come out as Django's, as from any other query.
         with connection.wrap_database_errors:
-            insert_rows(self.model, self.attnames, self.pending, adapted=True)
+            self.writer.insert(self.model, self.attnames, self.pending)
         self.pending = []
 
-
-def _prepared(field: models.Field, value: Any) -> Any:
-    """``value`` as the driver takes it; JSON as its text (what SQLite stores, what
-    COPY reads), which spares PostgreSQL's driver a JSON dumper per row."""
-    if isinstance(field, models.JSONField):
-        return json.dumps(value, cls=field.encoder)
-    return adapt(field, value)
+    def _prepared(self, field: models.Field, value: Any) -> Any:
+        """``value`` as the writer takes it."""
+        if isinstance(field, models.JSONField):
+            return json.dumps(value, cls=field.encoder) if self.json_as_text else value
+        return adapt(field, value)
 
 
 def _default(field: models.Field, now: Any) -> Any:

@@ -37,6 +37,7 @@ from regua.dunning.models import (
 )
 from regua.dunning.recipients import recipients_from
 from regua.dunning.selection import Filters, Line, Selection, stream
+from regua.receivables.importing.sql import Writer
 
 Delivery = Literal["now", "enqueue", "none"]
 # How often a run is recorded again when the database refuses it (R5's index),
@@ -297,11 +298,11 @@ class _Recorder:
         "days_overdue", "range_start", "range_end", "balance", "blocks",
     )  # fmt: skip
 
-    def __init__(self, run: DunningRun) -> None:
+    def __init__(self, run: DunningRun, writer: Writer) -> None:
         self.run = run
-        self.ids = recording.Ids(Notice)
-        self.notices = recording.Rows(Notice, self.NOTICE)
-        self.items = recording.Rows(NoticeItem, self.ITEM)
+        self.ids = recording.Ids(Notice, before_query=writer.drain)
+        self.notices = recording.Rows(Notice, self.NOTICE, writer)
+        self.items = recording.Rows(NoticeItem, self.ITEM, writer)
         self.pending: list[int] = []
 
     def add(self, p: PlannedNotice) -> None:
@@ -347,13 +348,14 @@ def _record(
         filters=selection.filters.as_json(),
         group_by=selection.group_by,
     )
-    recorder = _Recorder(run)
-    for p in planned:
-        recorder.add(p)
-        _count(totals, p)
-        if listener is not None:
-            listener.notice(p)
-    recorder.write()
+    with recording.writing(Notice, NoticeItem) as writer:
+        recorder = _Recorder(run, writer)
+        for p in planned:
+            recorder.add(p)
+            _count(totals, p)
+            if listener is not None:
+                listener.notice(p)
+        recorder.write()
     run.candidates = totals.candidates
     run.notices = totals.notices
     run.held = totals.statuses[NoticeStatus.HELD]
