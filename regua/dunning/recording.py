@@ -26,6 +26,7 @@ from regua.receivables.importing.sql import (
     Writer,
     adapt,
     foreign_keys_checked_per_statement,
+    import_cache,
     writer_for_import,
 )
 
@@ -41,6 +42,8 @@ def writing(*tables: type[models.Model]) -> Iterator[Writer]:
     writer = writer_for_import()
     try:
         with ExitStack() as stack:
+            # SQLite's default 2 MB page cache thrashes on the tables' indexes.
+            stack.enter_context(import_cache())
             for model in tables:
                 stack.enter_context(foreign_keys_checked_per_statement(model))
             yield writer
