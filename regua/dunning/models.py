@@ -124,7 +124,8 @@ class Notice(models.Model):
 
     run = models.ForeignKey(DunningRun, models.PROTECT, related_name="notice_set")
     branch = models.ForeignKey(Branch, models.PROTECT, verbose_name="filial")
-    customer = models.ForeignKey(Customer, models.PROTECT, verbose_name="cliente")
+    # Served by notice_by_customer (customer, created_at): no index of its own.
+    customer = models.ForeignKey(Customer, models.PROTECT, verbose_name="cliente", db_index=False)
     delay_range = models.ForeignKey(DelayRange, models.PROTECT, verbose_name="faixa")
     range_start = models.IntegerField("início da faixa")
     range_end = models.IntegerField("fim da faixa")
@@ -188,7 +189,10 @@ class NoticeItem(models.Model):
     """One título of a notice, as it was when the notice was made (R10)."""
 
     notice = models.ForeignKey(Notice, models.CASCADE, related_name="items")
-    receivable = models.ForeignKey(Receivable, models.PROTECT, related_name="notice_items")
+    # Served by item_by_receivable (receivable, blocks): no index of its own.
+    receivable = models.ForeignKey(
+        Receivable, models.PROTECT, related_name="notice_items", db_index=False
+    )
     delay_range = models.ForeignKey(DelayRange, models.PROTECT, verbose_name="faixa")
     due_date = models.DateField("vencimento registrado")
     effective_due_date = models.DateField("vencimento efetivo")
