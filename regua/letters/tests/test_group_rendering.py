@@ -100,13 +100,13 @@ def test_templates_that_do_not_show_the_final_notice_do_not_read_its_settings(
 ):
     LetterSettings.load()
     plain = [notices[0], notices[2]]
-    # The títulos, and their charges: nothing else.
-    with django_assert_num_queries(2):
-        render_notices(plain)
-    with django_assert_num_queries(1):
-        render_notices(plain)  # the charges are already recorded
+    # The items, their títulos, and their charges: nothing else.
     with django_assert_num_queries(3):
-        render_notices([notices[1]])  # the títulos, the settings, the charges
+        render_notices(plain)
+    with django_assert_num_queries(2):
+        render_notices(plain)  # the charges are already recorded
+    with django_assert_num_queries(4):
+        render_notices([notices[1]])  # items, títulos, the settings, the charges
     settings = LetterSettings.load()
     settings.final_notice_days = 20
     settings.save()
@@ -125,6 +125,28 @@ def test_the_titulos_come_with_the_fields_a_letter_shows_and_load_the_others_on_
     # A field the letter does not read is loaded when asked for, as with only().
     assert second.receivable.amount == Decimal("250.50")
     assert second.days_overdue == 25
+
+
+def test_a_letter_lists_its_titulos_by_due_date_then_document_and_installment(notices):
+    customer = notices[0].customer
+    branch = notices[0].branch
+    delay_range = notices[0].delay_range
+    made = [
+        make_receivable(branch, customer, due, "10.00", document=doc, installment=inst)
+        for due, doc, inst in [
+            (D(2026, 11, 5), "B7", "2"),
+            (D(2026, 11, 4), "Z1", "1"),
+            (D(2026, 11, 5), "A9", "3"),
+            (D(2026, 11, 5), "B7", "1"),
+        ]
+    ]
+    notice = make_notice(delay_range, made, status="pending")
+    [alone] = context.load_items([notice]).values()
+    together = context.load_items([*notices, notice])[notice.pk]
+    expected = [("Z1", "1"), ("A9", "3"), ("B7", "1"), ("B7", "2")]
+    for loaded in (alone, together):
+        assert [(i.receivable.document, i.receivable.installment) for i in loaded] == expected
+    assert "Z1" in render_notice(notice).text.split("A9")[0]
 
 
 @pytest.mark.parametrize(
