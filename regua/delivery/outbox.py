@@ -20,7 +20,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Protocol, cast
+from typing import Any, Protocol, cast
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
@@ -185,14 +185,25 @@ def expire_leases(now: datetime.datetime | None = None) -> int:
 
 
 def _settled_notices(notices: list[Notice]) -> set[int]:
-    """The notices of the group with a título no longer open (R1), in one query."""
-    ids = [n.pk for n in notices]
-    still_open = Receivable.objects.open().filter(notice_items__notice_id__in=ids).values("pk")
-    return set(
-        NoticeItem.objects.filter(notice_id__in=ids)
-        .exclude(receivable__in=still_open)
-        .values_list("notice_id", flat=True)
+    """The notices of the group with a título no longer open (R1), read fresh.
+
+    Two queries: the items by notice, then the open ones among their títulos
+    by key. Joined in one, PostgreSQL would hash the whole table of títulos
+    whenever the items' statistics are older than the run that wrote them.
+    """
+    pairs = list(
+        NoticeItem.objects.filter(notice_id__in=[n.pk for n in notices]).values_list(
+            "notice_id", "receivable_id"
+        )
     )
+    if not pairs:
+        return set()
+    still_open = set(
+        Receivable.objects.open()
+        .filter(pk__in={receivable for _, receivable in pairs})
+        .values_list("pk", flat=True)
+    )
+    return {notice for notice, receivable in pairs if receivable not in still_open}
 
 
 def _keep_rendered(notice: Notice, rendered: RenderedNotice) -> None:
@@ -421,7 +432,7 @@ class Courier:
 
 
 def _update_rows(notices: list[Notice], names: list[str], *, claimed_by: str = "") -> int:
-    """Write these fields of each notice with one parameterised statement run for all rows.
+    """Write these fields of each notice, all rows in one statement.
 
     With ``claimed_by``, only rows still "sending" for that worker are written.
     Returns how many rows were written. ``bulk_update`` builds a CASE per field
@@ -432,21 +443,43 @@ def _update_rows(notices: list[Notice], names: list[str], *, claimed_by: str = "
         return 0
     fields = [cast(Field, Notice._meta.get_field(name)) for name in names]
     quote = connection.ops.quote_name
-    assignments = ", ".join(f"{quote(str(f.column))} = %s" for f in fields)
-    where = f"{quote(str(cast(Field, Notice._meta.pk).column))} = %s"
-    guard: list[object] = []
-    if claimed_by:
-        where += f" AND {quote('status')} = %s AND {quote('claimed_by')} = %s"
-        guard = [NoticeStatus.SENDING.value, claimed_by]
-    # Only the model's own table and column names are written into the text;
-    # every value travels as a parameter.
-    sql = f"UPDATE {quote(Notice._meta.db_table)} SET {assignments} WHERE {where}"  # noqa: S608
-    rows = [
-        [f.get_db_prep_save(getattr(n, f.attname), connection) for f in fields] + [n.pk, *guard]
+    table = quote(Notice._meta.db_table)
+    pk = quote(str(cast(Field, Notice._meta.pk).column))
+    columns = [quote(str(f.column)) for f in fields]
+    guard: list[str] = [NoticeStatus.SENDING.value, claimed_by] if claimed_by else []
+    rows: list[list[Any]] = [
+        [n.pk, *(f.get_db_prep_save(getattr(n, f.attname), connection) for f in fields)]
         for n in notices
     ]
+    # Only the model's own table and column names are written into the text;
+    # every value travels as a parameter.
     with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
+        if connection.vendor == "postgresql":
+            # One statement for the group, joined on a VALUES list (executemany
+            # would be a round trip per row); the casts type the columns, as a
+            # column of NULLs would otherwise be text.
+            assignments = ", ".join(
+                f"{c} = CAST(v.{c} AS {f.cast_db_type(connection)})"
+                for c, f in zip(columns, fields, strict=True)
+            )
+            where = f"{table}.{pk} = v.{pk}"
+            if claimed_by:
+                where += f" AND {table}.{quote('status')} = %s"
+                where += f" AND {table}.{quote('claimed_by')} = %s"
+            row = "(" + ", ".join(["%s"] * (len(fields) + 1)) + ")"
+            sql = (
+                f"UPDATE {table} SET {assignments} "  # noqa: S608
+                f"FROM (VALUES {', '.join([row] * len(rows))}) AS v({pk}, {', '.join(columns)}) "
+                f"WHERE {where}"
+            )
+            cursor.execute(sql, [value for r in rows for value in r] + guard)
+            return cursor.rowcount
+        assignments = ", ".join(f"{c} = %s" for c in columns)
+        where = f"{pk} = %s"
+        if claimed_by:
+            where += f" AND {quote('status')} = %s AND {quote('claimed_by')} = %s"
+        sql = f"UPDATE {table} SET {assignments} WHERE {where}"  # noqa: S608
+        cursor.executemany(sql, [[*r[1:], r[0], *guard] for r in rows])
         return cursor.rowcount
 
 
