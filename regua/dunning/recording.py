@@ -32,6 +32,8 @@ from regua.receivables.importing.sql import (
 
 # Notices kept in memory before they (and their títulos) are written.
 BATCH = 2000
+# Títulos a run writes past which it refreshes the tables' statistics (PostgreSQL).
+ANALYZE_AFTER = 20000
 # Ids taken from PostgreSQL's sequence at a time.
 ID_BLOCK = 50000
 

@@ -356,6 +356,11 @@ def _record(
             if listener is not None:
                 listener.notice(p)
         recorder.write()
+        if totals.receivables >= recording.ANALYZE_AFTER:
+            # Before autovacuum gets to it the planner would read the outbox and
+            # the letters' queries as if these rows did not exist.
+            writer.analyze(Notice)
+            writer.analyze(NoticeItem)
     run.candidates = totals.candidates
     run.notices = totals.notices
     run.held = totals.statuses[NoticeStatus.HELD]

@@ -10,7 +10,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.validators import validate_email
+from django.db import connection
 
+from regua.dunning import recording
 from regua.dunning.models import Notice, NoticeItem
 from regua.dunning.recipients import is_valid_email
 from regua.dunning.runs import Collected, execute_run, notice_json_text
@@ -177,3 +179,17 @@ def test_the_notice_json_written_straight_is_the_notice_json():
     for p in planned:
         assert json.loads(notice_json_text(p)) == p.as_json()
         assert notice_json_text(p) == json.dumps(p.as_json(), ensure_ascii=False)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner statistics")
+def test_a_big_run_leaves_the_planner_statistics_of_what_it_wrote(portfolio, monkeypatch):
+    monkeypatch.setattr(recording, "ANALYZE_AFTER", 30)
+
+    execute_run(TODAY, user="ana", deliver="none")
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname, reltuples FROM pg_class"
+            " WHERE relname IN ('dunning_notice', 'dunning_noticeitem')"
+        )
+        assert dict(cursor.fetchall()) == {"dunning_notice": 10, "dunning_noticeitem": 30}
