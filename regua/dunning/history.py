@@ -9,7 +9,6 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
-from openpyxl import Workbook
 
 from regua.dunning.models import Notice, NoticeItem, NoticeStatus
 
@@ -296,6 +295,8 @@ def export_history(fmt: str, path: str | Path, notices: QuerySet[Notice] | None 
     notices = history() if notices is None else notices
     count = 0
     if fmt == "xlsx":
+        from openpyxl import Workbook  # only here: it takes a while to import
+
         workbook = Workbook(write_only=True)
         sheet = workbook.create_sheet("Histórico de cobrança")
         sheet.append(COLUMNS)
