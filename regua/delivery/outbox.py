@@ -20,12 +20,12 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Protocol, cast
+from typing import Protocol
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import IntegrityError, connection, transaction
-from django.db.models import CharField, F, Field, Q, Value
+from django.db import IntegrityError, transaction
+from django.db.models import CharField, F, Q, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
@@ -48,6 +48,7 @@ from regua.dunning.models import BLOCKING_STATUSES, DunningRun, Notice, NoticeIt
 from regua.dunning.notices import drop_settled_items
 from regua.dunning.runs import refresh_run_counts
 from regua.letters.rendering import RenderedNotice, render_notices
+from regua.receivables.importing.sql import update_instances
 from regua.receivables.models import Customer, Receivable
 
 logger = logging.getLogger(__name__)
@@ -435,52 +436,10 @@ def _update_rows(notices: list[Notice], names: list[str], *, claimed_by: str = "
     """Write these fields of each notice, all rows in one statement.
 
     With ``claimed_by``, only rows still "sending" for that worker are written.
-    Returns how many rows were written. ``bulk_update`` builds a CASE per field
-    and row, which costs more than talking to the SMTP server; the values are
-    prepared by the fields themselves, exactly as ``save()`` would.
+    Returns how many rows were written.
     """
-    if not notices:
-        return 0
-    fields = [cast(Field, Notice._meta.get_field(name)) for name in names]
-    quote = connection.ops.quote_name
-    table = quote(Notice._meta.db_table)
-    pk = quote(str(cast(Field, Notice._meta.pk).column))
-    columns = [quote(str(f.column)) for f in fields]
-    guard: list[str] = [NoticeStatus.SENDING.value, claimed_by] if claimed_by else []
-    rows: list[list[Any]] = [
-        [n.pk, *(f.get_db_prep_save(getattr(n, f.attname), connection) for f in fields)]
-        for n in notices
-    ]
-    # Only the model's own table and column names are written into the text;
-    # every value travels as a parameter.
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # One statement for the group, joined on a VALUES list (executemany
-            # would be a round trip per row); the casts type the columns, as a
-            # column of NULLs would otherwise be text.
-            assignments = ", ".join(
-                f"{c} = CAST(v.{c} AS {f.cast_db_type(connection)})"
-                for c, f in zip(columns, fields, strict=True)
-            )
-            where = f"{table}.{pk} = v.{pk}"
-            if claimed_by:
-                where += f" AND {table}.{quote('status')} = %s"
-                where += f" AND {table}.{quote('claimed_by')} = %s"
-            row = "(" + ", ".join(["%s"] * (len(fields) + 1)) + ")"
-            sql = (
-                f"UPDATE {table} SET {assignments} "  # noqa: S608
-                f"FROM (VALUES {', '.join([row] * len(rows))}) AS v({pk}, {', '.join(columns)}) "
-                f"WHERE {where}"
-            )
-            cursor.execute(sql, [value for r in rows for value in r] + guard)
-            return cursor.rowcount
-        assignments = ", ".join(f"{c} = %s" for c in columns)
-        where = f"{pk} = %s"
-        if claimed_by:
-            where += f" AND {quote('status')} = %s AND {quote('claimed_by')} = %s"
-        sql = f"UPDATE {table} SET {assignments} WHERE {where}"  # noqa: S608
-        cursor.executemany(sql, [[*r[1:], r[0], *guard] for r in rows])
-        return cursor.rowcount
+    guard = {"status": NoticeStatus.SENDING.value, "claimed_by": claimed_by} if claimed_by else None
+    return update_instances(notices, names, where=guard)
 
 
 def _apply(notice: Notice, result: Result, now: datetime.datetime) -> None:

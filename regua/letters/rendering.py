@@ -9,10 +9,8 @@ import base64
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
-from django.db import connection
-from django.db.models import Field
 from django.utils.html import linebreaks
 
 from regua.dunning.models import GenerationType, Notice, NoticeItem, NoticeStatus
@@ -27,6 +25,7 @@ from regua.letters.sandbox import (
     single_line,
     validate_template,
 )
+from regua.receivables.importing.sql import update_instances
 
 # States in which a notice's items may still take the amounts it is sent with;
 # after that the history is never edited (R10).
@@ -113,41 +112,7 @@ def record_charges(pairs: Sequence[tuple[NoticeItem, ItemData]]) -> None:
             item.fine, item.interest, item.updated_amount = values
             changed.append(item)
     if changed:
-        _write_charges(changed)
-
-
-def _write_charges(items: list[NoticeItem]) -> None:
-    # bulk_update writes a CASE per field and row, which costs more than the
-    # rendering; this writes plain values prepared by the fields, as save() would.
-    fields = [cast(Field, NoticeItem._meta.get_field(name)) for name in _CHARGE_FIELDS]
-    quote = connection.ops.quote_name
-    table = quote(NoticeItem._meta.db_table)
-    columns = [quote(str(f.column)) for f in fields]
-    pk = quote(str(cast(Field, NoticeItem._meta.pk).column))
-    rows = [
-        [item.pk, *(f.get_db_prep_save(getattr(item, f.attname), connection) for f in fields)]
-        for item in items
-    ]
-    # Only the model's own table and column names are written into the text;
-    # every value travels as a parameter.
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # One statement for the whole group, joined on a VALUES list; the
-            # casts type the columns (a column of NULLs would otherwise be text).
-            assignments = ", ".join(
-                f"{c} = CAST(v.{c} AS {f.cast_db_type(connection)})"
-                for c, f in zip(columns, fields, strict=True)
-            )
-            values = ", ".join(["(%s, %s, %s, %s)"] * len(rows))
-            sql = (
-                f"UPDATE {table} SET {assignments} FROM (VALUES {values}) "  # noqa: S608
-                f"AS v({pk}, {', '.join(columns)}) WHERE {table}.{pk} = v.{pk}"
-            )
-            cursor.execute(sql, [value for row in rows for value in row])
-        else:
-            assignments = ", ".join(f"{c} = %s" for c in columns)
-            sql = f"UPDATE {table} SET {assignments} WHERE {pk} = %s"  # noqa: S608
-            cursor.executemany(sql, [[*row[1:], row[0]] for row in rows])
+        update_instances(changed, _CHARGE_FIELDS)
 
 
 def _settings_for(parts: Parts) -> LetterSettings:

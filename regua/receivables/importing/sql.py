@@ -109,15 +109,25 @@ def copy_statement(model: type[models.Model], attnames: Sequence[str]) -> str:
 
 
 def update_rows(
-    model: type[models.Model], attnames: Sequence[str], rows: Sequence[tuple[int, Sequence[Any]]]
-) -> None:
-    """UPDATE ``attnames`` of each (pk, values)."""
+    model: type[models.Model],
+    attnames: Sequence[str],
+    rows: Sequence[tuple[int, Sequence[Any]]],
+    *,
+    where: dict[str, Any] | None = None,
+) -> int:
+    """UPDATE ``attnames`` of each (pk, values); returns how many rows were written.
+
+    ``where``: other columns a row must still hold (attname: value) to be written.
+    """
     if not rows:
-        return
+        return 0
     fields = _fields(model, attnames)
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
     pk = quote(str(model._meta.pk.column))
+    guard = list((where or {}).items())
+    guard_values = [value for _, value in guard]
+    written = 0
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # One statement per thousand rows, joined on a VALUES list; the casts
@@ -126,6 +136,9 @@ def update_rows(
             assignments = ", ".join(
                 f"{n} = CAST(v.{n} AS {f.cast_db_type(connection)})"
                 for n, f in zip(names, fields, strict=True)
+            )
+            condition = f"{table}.{pk} = v.{pk}" + "".join(
+                f" AND {table}.{quote(name)} = %s" for name, _ in guard
             )
             row_placeholder = "(" + ", ".join(["%s"] * (len(fields) + 1)) + ")"
             for start in range(0, len(rows), 1000):
@@ -139,13 +152,33 @@ def update_rows(
                 sql = (
                     f"UPDATE {table} SET {assignments} FROM (VALUES "  # noqa: S608 - names from the model
                     + ", ".join([row_placeholder] * len(chunk))
-                    + f") AS v({pk}, {', '.join(names)}) WHERE {table}.{pk} = v.{pk}"
+                    + f") AS v({pk}, {', '.join(names)}) WHERE {condition}"
                 )
-                cursor.execute(sql, flat)
+                cursor.execute(sql, flat + guard_values)
+                written += cursor.rowcount
         else:
             assignments = ", ".join(f"{quote(str(f.column))} = %s" for f in fields)
-            sql = f"UPDATE {table} SET {assignments} WHERE {pk} = %s"  # noqa: S608 - names from the model
-            cursor.executemany(sql, _adapted(fields, [(*values, key) for key, values in rows]))
+            condition = f"{pk} = %s" + "".join(f" AND {quote(name)} = %s" for name, _ in guard)
+            sql = f"UPDATE {table} SET {assignments} WHERE {condition}"  # noqa: S608 - names from the model
+            params = _adapted(fields, [(*values, key) for key, values in rows])
+            cursor.executemany(sql, [[*row, *guard_values] for row in params])
+            written = cursor.rowcount
+    return written
+
+
+def update_instances(
+    instances: Sequence[models.Model], names: Sequence[str], *, where: dict[str, Any] | None = None
+) -> int:
+    """Write these fields of each instance, as ``save(update_fields=names)`` would, in one
+    statement per thousand (``bulk_update`` builds a CASE per field and row, which costs
+    more than the work around it). Returns how many rows were written."""
+    if not instances:
+        return 0
+    model = type(instances[0])
+    by_name = {f.name: f for f in model._meta.concrete_fields}
+    fields = [by_name[name] for name in names]
+    rows = [(obj.pk, [getattr(obj, f.attname) for f in fields]) for obj in instances]
+    return update_rows(model, [f.attname for f in fields], rows, where=where)
 
 
 class Writer:
