@@ -34,7 +34,9 @@ from regua.receivables.importing.sql import (
 BATCH = 2000
 # Títulos a run writes past which it refreshes the tables' statistics (PostgreSQL).
 ANALYZE_AFTER = 20000
-# Ids taken from PostgreSQL's sequence at a time.
+# Ids taken from PostgreSQL's sequence at a time: few for a small run, doubling up to
+# ID_BLOCK for a big one (ids taken and not used are gaps, never given again).
+FIRST_ID_BLOCK = 64
 ID_BLOCK = 50000
 
 
@@ -65,6 +67,7 @@ class Ids:
         self.before_query = before_query
         self._free: list[int] = []
         self._next = 0
+        self._block_size = FIRST_ID_BLOCK
 
     def take(self) -> int:
         if connection.vendor == "postgresql":
@@ -83,9 +86,11 @@ class Ids:
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                [table, column, ID_BLOCK],
+                [table, column, self._block_size],
             )
-            return sorted((row[0] for row in cursor.fetchall()), reverse=True)
+            ids = sorted((row[0] for row in cursor.fetchall()), reverse=True)
+        self._block_size = min(self._block_size * 2, ID_BLOCK)
+        return ids
 
     def _highest(self) -> int:
         self.before_query()

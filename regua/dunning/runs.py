@@ -157,7 +157,6 @@ class Collected:
 class Totals:
     candidates: int = 0
     notices: int = 0
-    receivables: int = 0
     skipped_receivables: int = 0
     balance: Decimal = Decimal("0.00")
     statuses: Counter[str] = field(default_factory=Counter)
@@ -356,7 +355,7 @@ def _record(
             if listener is not None:
                 listener.notice(p)
         recorder.write()
-        if totals.receivables >= recording.ANALYZE_AFTER:
+        if totals.candidates >= recording.ANALYZE_AFTER:
             # Before autovacuum gets to it the planner would read the outbox and
             # the letters' queries as if these rows did not exist.
             writer.analyze(Notice)
@@ -372,7 +371,6 @@ def _record(
 def _count(totals: Totals, p: PlannedNotice) -> None:
     totals.notices += 1
     totals.candidates += len(p.lines)
-    totals.receivables += len(p.lines)
     totals.balance += p.total_balance
     totals.statuses[p.status] += 1
 

@@ -82,7 +82,7 @@ def test_a_listener_hears_every_notice_and_skip_and_the_result_keeps_none(portfo
     ]
     assert [x.receivable_id for x in heard.skipped] == [x.receivable_id for x in kept.skipped]
     assert result.totals.notices == len(heard.notices) == Notice.objects.count() == 10
-    assert result.totals.receivables == NoticeItem.objects.count() == 30
+    assert result.totals.candidates == NoticeItem.objects.count() == 30
     assert sorted(result.pending) == sorted(
         Notice.objects.filter(status="pending").values_list("pk", flat=True)
     )

@@ -202,7 +202,7 @@ class Command(BaseCommand):
                     f"(cliente {skip['customer']}): {REASON_LABELS[skip['reason']]}"
                 )
         out.write(
-            f"{totals.notices} carta(s), {totals.receivables} título(s), "
+            f"{totals.notices} carta(s), {totals.candidates} título(s), "
             f"saldo R$ {money(totals.balance)}; {totals.skipped_receivables} título(s) fora."
         )
 
