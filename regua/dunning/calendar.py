@@ -209,12 +209,20 @@ def window_from_closed(
 
     Moving a due date forward never reorders dates, so these due dates form one
     interval: from the day after the last business day before ``first`` to the
-    last business day up to ``last``. None when no due date leads there.
-    ``closed`` must cover the MAX_CLOSED_RUN days before ``first``.
+    last business day up to ``last``. None when no due date leads there, which
+    is when every day of ``first..last`` is closed: an effective due date is
+    always a business day (R2), so no título is in such a window, whatever lies
+    before ``first``. ``closed`` must cover the MAX_CLOSED_RUN days before ``first``.
     """
     end = last
-    while end in closed and end >= first:
+    while end >= first and end in closed:
         end -= DAY
+    if end < first:
+        # Not one business day in the window. Without this the closed days
+        # before ``first`` (Carnival Monday before its Tuesday, a Saturday
+        # before a Sunday) would be taken for due dates that lead into it,
+        # though they lead past ``last`` (R2, R3).
+        return None
     start = first - DAY
     for _ in range(MAX_CLOSED_RUN):
         if start not in closed:

@@ -117,6 +117,12 @@ def test_the_database_switch_turns_the_move_back_on(settings):
         # Across the year's end: 31/12 is closed, the 4th of January opens.
         ((2027, 1, 4), (2027, 1, 4), ((2026, 12, 31), (2027, 1, 4))),
         ((2026, 12, 30), (2026, 12, 31), ((2026, 12, 30), (2026, 12, 30))),
+        # Windows of closed days only, with closed days before them too: nothing.
+        ((2026, 11, 29), (2026, 11, 29), None),  # Sunday after Saturday
+        ((2027, 2, 9), (2027, 2, 9), None),  # Carnival Tuesday after Monday
+        ((2027, 2, 7), (2027, 2, 9), None),  # Sunday to Carnival Tuesday
+        ((2027, 1, 1), (2027, 1, 3), None),  # New Year to Sunday, after the closing
+        ((2026, 12, 31), (2027, 1, 3), None),  # the closing itself to Sunday
     ],
 )
 def test_a_window_of_effective_due_dates_becomes_a_window_of_due_dates(first, last, window):
