@@ -177,3 +177,62 @@ class Receivable(DoNotDun):
     @property
     def is_open(self) -> bool:
         return not self.cancelled and not self.settled and self.amount > self.paid_amount
+
+
+class Import(models.Model):
+    """One import of títulos or payments: where a payment event came from."""
+
+    kind = models.CharField("tipo", max_length=30)
+    filename = models.CharField("arquivo", max_length=255, blank=True)
+    user = models.CharField("usuário", max_length=150)
+    snapshot = models.BooleanField("carga completa", default=False)
+    started_at = models.DateTimeField("iniciada em", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "importação"
+        verbose_name_plural = "importações"
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Importação {self.pk} ({self.kind})"
+
+
+class PaymentKind(models.TextChoices):
+    PAYMENT = "payment", "Pagamento"
+    # A snapshot import no longer lists the título: the ERP settled it, we
+    # presume paid of its last balance on the import date (negative when it
+    # comes back to the open list).
+    PRESUMED = "presumed", "Baixa presumida"
+    # What a título had paid before events were recorded, at its paid date.
+    LEGACY = "legacy", "Pagamento anterior ao registro"
+
+
+class PaymentEvent(models.Model):
+    """One change of a título's paid amount (R1), as an import found it.
+
+    The título keeps only the latest total; these rows keep each step, so a
+    payment can be placed after the notices that preceded it.
+    """
+
+    receivable = models.ForeignKey(
+        Receivable, models.CASCADE, related_name="payment_events", db_index=False
+    )
+    amount = models.DecimalField("valor", max_digits=14, decimal_places=2)  # negative: reversal
+    paid_date = models.DateField("data do pagamento")
+    kind = models.CharField("tipo", max_length=10, choices=PaymentKind.choices)
+    source = models.ForeignKey(
+        Import, models.SET_NULL, null=True, blank=True, verbose_name="importação"
+    )
+    recorded_at = models.DateTimeField("registrado em")
+
+    class Meta:
+        verbose_name = "pagamento registrado"
+        verbose_name_plural = "pagamentos registrados"
+        ordering = ["paid_date", "id"]
+        indexes = [
+            models.Index(fields=["receivable", "paid_date"], name="payment_by_receivable"),
+            models.Index(fields=["paid_date"], name="payment_by_date"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.receivable_id}: {self.amount} em {self.paid_date:%d/%m/%Y}"

@@ -422,6 +422,7 @@ def import_file(
                 try:
                     _Run(table, mapped, loader).go(progress)
                     loader.writer.drain()
+                    loader.finish()
                 finally:
                     loader.writer.close()
             if result.rows == 0 and not result.error_count:

@@ -17,6 +17,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from regua.receivables.importing.columns import Column
+from regua.receivables.importing.payments import PaymentRecorder
 from regua.receivables.importing.result import ImportResult, RowError
 from regua.receivables.importing.sql import Lookup, Writer, adapt, update_rows
 from regua.receivables.importing.values import Cell, invalid_emails
@@ -190,6 +191,9 @@ class Loader:
     def settle_missing(self) -> int:
         """Snapshot imports only (títulos)."""
         raise NotImplementedError
+
+    def finish(self) -> None:
+        """Every row has been written (the writer drained): set-based work over the import."""
 
     # --- the generic part --------------------------------------------------
 
@@ -383,6 +387,25 @@ class _ReceivableKeyed(Loader):
         self.had_rows: dict[int, bool] = {}
         self.created_keys = KeyFilter()
         self.lookup = Lookup(Receivable, self.fetched, among="document", equal="branch_id")
+        # Every change of a paid amount becomes a payment event (see payments.py).
+        self.payments = PaymentRecorder(result, user)
+        self.paid_position = self.position.get("paid_amount")
+        self.paid_date_position = self.position.get("paid_date")
+
+    def extra_changes(self, row: Row, stored: tuple[Any, ...], changes: dict[str, Any]) -> None:
+        if "paid_amount" in changes and self.paid_position is not None:
+            self.payments.changed(
+                stored[0],
+                changes["paid_amount"] - stored[self.paid_position],
+                row.values.get("paid_date"),
+            )
+
+    def process(self, rows: list[Row], on_error: Callable[[Row], None]) -> None:
+        super().process(rows, on_error)
+        self.payments.write(self.writer)
+
+    def finish(self) -> None:
+        self.payments.created(self.max_before)
 
     def stored_attr(self, attr: str) -> str:
         return f"{attr}_id" if attr in ("branch", "customer", "collection") else attr
@@ -506,10 +529,12 @@ class ReceivableLoader(_ReceivableKeyed):
         return pk
 
     def extra_changes(self, row: Row, stored: tuple[Any, ...], changes: dict[str, Any]) -> None:
+        super().extra_changes(row, stored, changes)
         if stored[self.position["settled"]]:
-            # Listed again: the ERP has it open after all.
+            # Listed again: the ERP has it open after all (its presumed payment is reversed).
             changes["settled"] = False
             changes["settled_at"] = None
+            self.payments.reopened(stored[0])
 
     def settle_missing(self) -> int:
         """Snapshot: títulos of the file's branches that it no longer lists are settled."""
@@ -529,7 +554,9 @@ class ReceivableLoader(_ReceivableKeyed):
         now = timezone.now()
         settled = 0
         for start in range(0, len(missing), 5000):
-            settled += _settle(missing[start : start + 5000].tolist(), now)
+            chunk = missing[start : start + 5000].tolist()
+            self.payments.settled(chunk)
+            settled += _settle(chunk, now)
         return settled
 
 
