@@ -44,7 +44,7 @@ def test_winthor_values_land_in_the_right_fields():
     assert cancelled.amount == cancelled.paid_amount == Decimal("2477.84")
     assert cancelled.paid_date == datetime.date(2026, 9, 30)
     assert cancelled.collection is not None and cancelled.collection.code == "BK"
-    assert cancelled.digitable_line.startswith("23790.12345 60043")
+    assert cancelled.digitable_line == "23790.00009 00004.311759 03204.153476 2 15750000247784"
     assert cancelled.our_number == "00000000043"
 
     assert Receivable.objects.filter(cancelled=True).count() == 6
