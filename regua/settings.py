@@ -191,6 +191,9 @@ if TASKS_BACKEND.startswith("django_tasks_rq"):
     # Larger installations: tasks through Redis (`uv sync --extra rq`).
     INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
     RQ_QUEUES = {"default": {"URL": envstr("REGUA_REDIS_URL", "redis://127.0.0.1:6379/0")}}
+    # `regua rqworker` must run jobs through the tasks backend's Job class,
+    # which calls the task; rq's plain Job would call the Task object itself.
+    RQ = {"JOB_CLASS": "django_tasks_rq.backend.Job"}
 
 # E-mail: in demo mode messages are captured in the database, never sent.
 REGUA_EMAIL_CAPTURE = envbool("REGUA_EMAIL_CAPTURE")
