@@ -21,6 +21,10 @@ class ThrottledModelBackend(ModelBackend):
     Raising PermissionDenied makes Django stop trying other backends and send
     ``user_login_failed``; the right password is refused as well, or locking
     would tell an attacker when a guess was right.
+
+    The attempt is counted before the password is checked
+    (``throttling.reserve_attempt``), so parallel attempts cannot all pass the
+    check of the lock before any of them is counted.
     """
 
     def authenticate(
@@ -32,8 +36,11 @@ class ThrottledModelBackend(ModelBackend):
     ) -> User | None:
         if username is None:
             username = kwargs.get(get_user_model().USERNAME_FIELD)
-        self.refuse_if_locked(request, username)
-        return super().authenticate(request, username=username, password=password, **kwargs)
+        ip = throttling.client_ip(request)
+        attempt = self.reserve(ip, username)
+        user = super().authenticate(request, username=username, password=password, **kwargs)
+        self.settle(attempt, user, ip, username)
+        return user
 
     async def aauthenticate(
         self,
@@ -44,15 +51,26 @@ class ThrottledModelBackend(ModelBackend):
     ) -> User | None:
         if username is None:
             username = kwargs.get(get_user_model().USERNAME_FIELD)
-        await sync_to_async(self.refuse_if_locked)(request, username)
-        return await super().aauthenticate(request, username=username, password=password, **kwargs)
+        ip = throttling.client_ip(request)
+        attempt = await sync_to_async(self.reserve)(ip, username)
+        user = await super().aauthenticate(request, username=username, password=password, **kwargs)
+        await sync_to_async(self.settle)(attempt, user, ip, username)
+        return user
 
     @staticmethod
-    def refuse_if_locked(request: HttpRequest | None, username: str | None) -> None:
-        ip = throttling.client_ip(request)
-        lock = throttling.current_lock(username, ip)
-        if lock is None:
-            return
+    def settle(attempt: int, user: User | None, ip: str | None, username: str | None) -> None:
+        if user is None:
+            throttling.record_failure(username, ip)
+        else:
+            throttling.release_attempt(attempt)
+
+    @staticmethod
+    def reserve(ip: str | None, username: str | None) -> int:
+        """The reserved attempt's id; PermissionDenied with the lock's message while locked."""
+        try:
+            return throttling.reserve_attempt(username, ip)
+        except throttling.Locked as locked:
+            lock = locked.lock
         logger.warning(
             "Login recusado por excesso de tentativas: usuário %r a partir de %s "
             "(bloqueio por %s por mais %d minutos).",

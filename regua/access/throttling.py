@@ -6,6 +6,12 @@ web workers and processes. The window slides: an account is locked while it has
 minutes, and a client address while it has ``REGUA_LOGIN_MAX_FAILURES_PER_IP``.
 Attempts refused while locked are not counted, so the waiting time announced to
 the user is the one that holds. A successful login clears the username's failures.
+
+An attempt is reserved before its password is checked (``reserve_attempt``): the
+count and the insert happen in one transaction under a lock on the username and
+the address, so a burst of parallel logins gets exactly as many password checks
+as the limits leave, never one more. A wrong password leaves its reservation as
+the failure; a right one gives it back.
 """
 
 import datetime
@@ -15,6 +21,7 @@ import math
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
@@ -106,13 +113,64 @@ def current_lock(username: str | None, ip: str | None) -> Lock | None:
     return Lock(until=until, by_username=by_username is not None, by_ip=by_ip is not None)
 
 
-def record_failure(username: str | None, ip: str | None) -> None:
-    """Count one failed login (never the password) and forget failures past the window."""
-    now = timezone.now()
+class Locked(Exception):
+    """Logins for this username or address are refused now; ``lock`` says until when."""
+
+    def __init__(self, lock: Lock) -> None:
+        super().__init__(lock.message())
+        self.lock = lock
+
+
+# Keys of PostgreSQL's advisory locks: one space for usernames, one for addresses.
+_USERNAME_LOCK_SPACE = 0x52_47_55
+_IP_LOCK_SPACE = 0x52_47_49
+
+
+def _serialise(key: str, ip: str | None) -> None:
+    """Make reservations for this username and address wait for each other.
+
+    On SQLite the transaction already holds the database's write lock from its
+    BEGIN IMMEDIATE. PostgreSQL's READ COMMITTED would let two transactions each
+    miss the other's insert, so both take advisory locks, the username's first.
+    """
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [_USERNAME_LOCK_SPACE, key]
+        )
+        if ip:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [_IP_LOCK_SPACE, ip])
+
+
+def reserve_attempt(username: str | None, ip: str | None) -> int:
+    """Count this attempt before its password is checked; the id of the row that counts it.
+
+    Raises ``Locked`` (and counts nothing) while the username or address is locked.
+    """
     key = normalize_username(username or "")
-    LoginAttempt.objects.filter(attempted_at__lte=now - window()).delete()
-    LoginAttempt.objects.create(username=key, ip_address=ip, attempted_at=now)
-    recent = LoginAttempt.objects.filter(attempted_at__gt=now - window())
+    with transaction.atomic():
+        _serialise(key, ip)
+        now = timezone.now()
+        LoginAttempt.objects.filter(attempted_at__lte=now - window()).delete()
+        attempt = LoginAttempt.objects.create(username=key, ip_address=ip, attempted_at=now)
+        recent = LoginAttempt.objects.filter(attempted_at__gt=now - window())
+        over_username = 0 < max_failures() < recent.filter(username=key).count()
+        over_ip = bool(ip) and 0 < max_failures_per_ip() < recent.filter(ip_address=ip).count()
+        if over_username or over_ip:
+            # Locked: this attempt must not push the announced end of the lock further.
+            attempt.delete()
+            lock = current_lock(username, ip) or Lock(
+                until=now + window(), by_username=over_username, by_ip=over_ip
+            )
+            raise Locked(lock)
+    return attempt.pk
+
+
+def record_failure(username: str | None, ip: str | None) -> None:
+    """The reserved attempt's password was wrong: its row stays as the failure (never the password)."""
+    key = normalize_username(username or "")
+    recent = LoginAttempt.objects.filter(attempted_at__gt=timezone.now() - window())
     logger.warning(
         "Falha de login do usuário %r a partir de %s (%d falhas do usuário e %d do endereço "
         "nos últimos %d minutos).",
@@ -122,6 +180,11 @@ def record_failure(username: str | None, ip: str | None) -> None:
         recent.filter(ip_address=ip).count() if ip else 0,
         window() // datetime.timedelta(minutes=1),
     )
+
+
+def release_attempt(attempt_id: int) -> None:
+    """The reserved attempt's password was right: it is not a failure."""
+    LoginAttempt.objects.filter(pk=attempt_id).delete()
 
 
 def clear_failures(username: str) -> None:
