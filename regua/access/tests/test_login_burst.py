@@ -47,7 +47,7 @@ def ana(settings):
 def login_form(server: str) -> tuple[str, str]:
     """The CSRF cookie and the form's token from the login page."""
     url = urllib.parse.urlsplit(server)
-    conn = http.client.HTTPConnection(url.hostname, url.port, timeout=60)
+    conn = http.client.HTTPConnection(url.hostname or "localhost", url.port, timeout=60)
     conn.request("GET", "/entrar/")
     response = conn.getresponse()
     body = response.read().decode()
@@ -79,7 +79,7 @@ def post_login(server: str, form: tuple[str, str], password: str) -> tuple[int, 
 def _post_login(server: str, form: tuple[str, str], password: str) -> tuple[int, str]:
     cookie, token = form
     url = urllib.parse.urlsplit(server)
-    conn = http.client.HTTPConnection(url.hostname, url.port, timeout=60)
+    conn = http.client.HTTPConnection(url.hostname or "localhost", url.port, timeout=60)
     conn.request(
         "POST",
         "/entrar/",
