@@ -224,3 +224,23 @@ class ScheduleExecution(models.Model):
 
     def __str__(self) -> str:
         return f"{self.schedule.name} em {self.date:%d/%m/%Y}"
+
+
+class WorkerHeartbeat(models.Model):
+    """A worker's sign of life, written every few seconds by its loop (``delivery.heartbeat``)."""
+
+    worker_id = models.CharField("worker", max_length=100, unique=True)
+    host = models.CharField("máquina", max_length=100, blank=True)
+    pid = models.PositiveIntegerField("processo", null=True, blank=True)
+    started_at = models.DateTimeField("início")
+    seen_at = models.DateTimeField("visto em", db_index=True)
+    stopped_at = models.DateTimeField("encerrado em", null=True, blank=True)
+    delivered = models.PositiveIntegerField("cartas tratadas", default=0)
+
+    class Meta:
+        verbose_name = "sinal de vida de worker"
+        verbose_name_plural = "sinais de vida de workers"
+        ordering = ["-seen_at"]
+
+    def __str__(self) -> str:
+        return f"{self.worker_id} visto em {self.seen_at:%d/%m/%Y %H:%M:%S}"

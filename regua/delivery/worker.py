@@ -18,7 +18,7 @@ from typing import Any
 from django.db import close_old_connections
 from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
 
-from regua.delivery import outbox
+from regua.delivery import heartbeat, outbox
 from regua.delivery.schedules import run_due_schedules
 from regua.dunning.models import NoticeStatus
 
@@ -90,6 +90,7 @@ class Worker:
         self.tally: Counter[str] = Counter()
         self._signals_seen = 0
         self._schedules_at = 0.0
+        self._beat_at = 0.0
 
     def _on_signal(self, signum: int, frame: FrameType | None) -> None:
         self._signals_seen += 1
@@ -110,6 +111,9 @@ class Worker:
         """One pass over leases, schedules, tasks and the outbox; True when it did something."""
         busy = False
         close_old_connections()
+        if time.monotonic() >= self._beat_at:
+            self._beat_at = time.monotonic() + heartbeat.EVERY
+            heartbeat.beat(self.worker_id, sum(self.tally[s] for s in _DELIVERED))
         outbox.expire_leases()
         if time.monotonic() >= self._schedules_at:
             self._schedules_at = time.monotonic() + SCHEDULES_EVERY
@@ -140,5 +144,6 @@ class Worker:
         finally:
             for signum, handler in previous.items():
                 signal.signal(signum, handler)
+            heartbeat.stopped(self.worker_id)
             close_old_connections()
         return self.tally
