@@ -5,7 +5,12 @@ float, and no dependency on the process locale.
 """
 
 import datetime
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
+
+# The sandbox's filters and the letters use these under this module's name.
+from regua.ptbr import decimal_br as decimal_br
+from regua.ptbr import money as money
+from regua.ptbr import to_decimal as to_decimal
 
 CENT = Decimal("0.01")
 
@@ -25,38 +30,9 @@ MONTHS = (
 )
 
 
-def to_decimal(value: Decimal | int | str | None) -> Decimal:
-    """A Decimal from what a template may hand over; float is refused on purpose."""
-    if value is None or value == "":
-        return Decimal("0")
-    if isinstance(value, float):
-        raise TypeError("valores em dinheiro não podem ser float")
-    if isinstance(value, Decimal):
-        return value
-    try:
-        return Decimal(value)
-    except InvalidOperation:
-        raise ValueError(f"valor inválido: {value!r}") from None
-
-
 def round_cents(value: Decimal) -> Decimal:
     """Rounded half up to cents (0,005 → 0,01), as banks and the ERP do."""
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-def decimal_br(value: Decimal | int | str | None, places: int = 2) -> str:
-    """1234.5 → "1.234,50"."""
-    number = to_decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-    sign = "-" if number < 0 else ""
-    text = f"{abs(number):,.{places}f}"  # Decimal formatting is exact: "1,234.50"
-    return sign + text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
-
-
-def money(value: Decimal | int | str | None) -> str:
-    """1234.56 → "R$ 1.234,56"; negative amounts as "-R$ 10,00"."""
-    number = to_decimal(value)
-    text = decimal_br(abs(number))
-    return f"-R$ {text}" if round_cents(number) < 0 else f"R$ {text}"
 
 
 def percent(value: Decimal | int | str | None) -> str:
