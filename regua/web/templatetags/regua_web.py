@@ -52,3 +52,26 @@ def reason_label(reason: str | None) -> str:
     from regua.dunning.selection import REASON_LABELS
 
     return REASON_LABELS.get(reason or "", reason or "")
+
+
+@register.filter
+def percent_br(share: Decimal | None) -> str:
+    """0.6304 → "63,0 %"; None → "—"."""
+    if share is None or share == "":
+        return "—"
+    amount = (Decimal(share) * 100).quantize(Decimal("0.1"))
+    return f"{amount}".replace(".", ",") + " %"
+
+
+@register.filter
+def decimal_br1(value: Decimal | None) -> str:
+    """5.5 → "5,5"."""
+    if value is None or value == "":
+        return "—"
+    return f"{Decimal(value).quantize(Decimal('0.1'))}".replace(".", ",")
+
+
+@register.filter
+def add_total(rows: list, total: object) -> list:
+    """The rows with their total row last (tables whose last row is the total)."""
+    return [*rows, total]

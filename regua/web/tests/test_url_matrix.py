@@ -23,6 +23,7 @@ MATRIX: dict[str, tuple[Any, ...]] = {
     "customer_tab": ("GET", {"pk": "customer", "tab": "history"}, "operator"),
     "notice": ("GET", {"pk": "notice"}, "operator"),
     "history_export": ("GET", {"fmt": "csv"}, "operator"),
+    "effectiveness": ("GET", {}, "operator"),
     "notice_pdf": ("GET", {"pk": "notice"}, "operator"),
     "users": ("GET", {}, "administrator"),
     "user_create": ("GET", {}, "administrator"),
