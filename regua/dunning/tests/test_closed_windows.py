@@ -50,8 +50,8 @@ def test_the_titulos_get_the_range_the_day_their_days_overdue_reach_it():
     _portfolio()
     make_range(41, 41)
 
-    today = execute_run(RUN_DATE, user="ana", deliver="none")
-    tomorrow = execute_run(RUN_DATE + datetime.timedelta(days=1), user="ana", deliver="none")
+    today = execute_run(RUN_DATE, user="ana")
+    tomorrow = execute_run(RUN_DATE + datetime.timedelta(days=1), user="ana")
 
     assert _lines(today) == []
     # Not sent early, so not kept out the next day as already sent.
