@@ -79,9 +79,10 @@ RECEIVABLES: Final = (
     Column("paid_amount", "paid_amount", "money_or_zero", ("VPAGO",)),
     Column("paid_date", "paid_date", "date", ("DTPAG",)),
     Column("collection", "collection", "collection_ref", ("CODCOB",), max_length=20),
-    _text("digitable_line", "digitable_line", 60, "LINHADIG"),
-    _text("barcode", "barcode", 60, "CODBARRA"),
-    _text("our_number", "our_number", 30, "NOSSONUMBCO"),
+    # Long numbers: a spreadsheet that kept one as a number lost its last digits.
+    Column("digitable_line", "digitable_line", "number_text", ("LINHADIG",), max_length=60),
+    Column("barcode", "barcode", "number_text", ("CODBARRA",), max_length=60),
+    Column("our_number", "our_number", "number_text", ("NOSSONUMBCO",), max_length=30),
     Column("cancelled", "cancelled", "bool"),
     # WinThor keeps the cancellation date; any date there means cancelled.
     Column("cancelled_on", "cancelled", "cancel_date", ("DTCANCEL",)),

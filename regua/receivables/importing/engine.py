@@ -97,7 +97,7 @@ _FLAGS: Final = dict.fromkeys(v.TRUE_WORDS, True) | dict.fromkeys(v.FALSE_WORDS,
 
 
 def _fast_path(column: Column) -> int:
-    if column.read in ("text", "email") and not column.required:
+    if column.read in ("text", "email", "number_text") and not column.required:
         return _TEXT
     if column.read == "code":
         return _CODE
@@ -123,6 +123,7 @@ def make_reader(column: Column, style: v.DecimalStyle) -> Reader:
         "collection_ref": partial(_collection_ref, max_length=column.max_length),
         "text": partial(v.limited_text, max_length=column.max_length),
         "email": partial(v.limited_text, max_length=column.max_length),
+        "number_text": partial(v.limited_number_text, max_length=column.max_length),
         "cnpj": v.cnpj,
         "document": v.document,
         "percent": percent,
@@ -148,6 +149,10 @@ def map_header(kind: str, header: list[str], result: ImportResult) -> list[tuple
     by_attr: dict[str, str] = {}
     ignored: list[str] = []
     for index, name in enumerate(header):
+        if "\0" in name:
+            raise FileProblem(
+                f"cabeçalho, coluna {index + 1} ({_visible(name)!r}): {v.NUL_MESSAGE}", row=1
+            )
         key = name.strip().lower()
         if not key:
             continue
@@ -218,6 +223,9 @@ class _Run:
         row: Row, cell: v.Cell, header: str, read: Reader, fast: int, max_length: int
     ) -> Any:
         """One cell's value, or ``_UNREAD`` with the reason added to ``row``."""
+        if type(cell) is str and "\0" in cell:
+            row.fail(header, _visible(cell), v.NUL_MESSAGE)
+            return _UNREAD
         if fast and type(cell) is str:
             value = cell.strip()
             if fast == _TEXT:
@@ -231,14 +239,7 @@ class _Run:
                         row.fail(header, cell, exc.message)
                         return _UNREAD
             elif fast == _CODE:
-                if (
-                    value
-                    and len(value) <= max_length
-                    and value[:1] != "'"
-                    and "\n" not in value
-                    and "\r" not in value
-                    and "\t" not in value
-                ):
+                if value and len(value) <= max_length and value[:1] != "'" and value.isprintable():
                     return value
             elif fast == _UPPER:
                 if len(value) <= max_length and value[:1] != "'":
@@ -350,16 +351,21 @@ def _whole_column(
         if fast == _BOOL:
             flags = list(map(_FLAGS_OR_EMPTY.get, map(str.lower, stripped)))
             return None if None in flags else flags
-        # NUL-joined, so "a cell starts with an apostrophe" is one substring test.
+        # NUL-joined, so "a cell starts with an apostrophe" is one substring test;
+        # a NUL of the file's own (one more than the joints) goes cell by cell.
         joined = "\0" + "\0".join(stripped)
-        if "\0'" in joined or max(map(len, stripped)) > max_length:
+        if (
+            "\0'" in joined
+            or joined.count("\0") != len(stripped)
+            or max(map(len, stripped)) > max_length
+        ):
             return None
         if fast == _TEXT:
             return stripped
         if fast == _UPPER:
             return list(map(str.upper, stripped))
         # _CODE
-        if not all(stripped) or "\n" in joined or "\r" in joined or "\t" in joined:
+        if not all(stripped) or not all(map(str.isprintable, stripped)):
             return None
         return stripped
     try:
@@ -368,8 +374,15 @@ def _whole_column(
         return None
 
 
+def _visible(value: str) -> str:
+    """The value with its NUL bytes shown as ␀ (a database would refuse them even in a message)."""
+    return value.replace("\0", "\u2400")
+
+
 def _shown(cell: v.Cell) -> str:
-    return v.text(cell) if not isinstance(cell, str) else cell
+    if not isinstance(cell, str):
+        return v.text(cell)
+    return _visible(cell) if "\0" in cell else cell
 
 
 def _reason(error: RowError) -> str:

@@ -55,44 +55,101 @@ def text(cell: Cell) -> str:
     return str(cell)
 
 
+NUL_MESSAGE: Final = (
+    "caractere nulo (NUL) no meio do texto; o arquivo parece corrompido ou não é um CSV de texto"
+)
+
+
 def limited_text(cell: Cell, max_length: int) -> str:
     value = text(cell)
+    if "\0" in value:
+        # PostgreSQL refuses it, SQLite would store it: a file damaged past the sniffed start.
+        raise BadValue(NUL_MESSAGE)
     if len(value) > max_length:
         raise BadValue(f"texto com {len(value)} caracteres; o máximo é {max_length}")
     return value
 
 
 def code(cell: Cell, max_length: int) -> str:
-    """A key such as a customer code: required, no line breaks."""
-    value = text(cell)
+    """A key such as a customer code: required, printable, read exactly from a spreadsheet."""
+    value = number_text(cell)
     if not value:
         raise BadValue("campo obrigatório vazio")
     if len(value) > max_length:
         raise BadValue(f"texto com {len(value)} caracteres; o máximo é {max_length}")
-    if "\n" in value or "\r" in value or "\t" in value:
-        raise BadValue("código com quebra de linha ou tabulação")
+    if not value.isprintable():
+        # Line and paragraph separators (U+2028, U+2029), vertical tabs, form
+        # feeds, zero-width characters: a key that looks equal but is not.
+        if "\n" in value or "\r" in value or "\t" in value:
+            raise BadValue("código com quebra de linha ou tabulação")
+        raise BadValue("código com caractere invisível ou de controle")
+    return value
+
+
+# Spreadsheets keep numbers as binary floating point: 15 significant digits.
+EXACT_DIGITS: Final = 15
+
+
+def number_text(cell: Cell) -> str:
+    """``text``, refusing a spreadsheet number that cannot stand for the digits typed.
+
+    A 20-digit document or a 47-digit linha digitável typed into a cell
+    formatted as a number is kept by the spreadsheet as 1.234567890123457e+19:
+    its last digits are gone, and reading it as text would store that.
+    An integer of up to 15 digits is exact and read as such.
+    """
+    if isinstance(cell, float):
+        if cell.is_integer() and abs(cell) < 10**EXACT_DIGITS:
+            return str(int(cell))
+        raise BadValue(
+            f"número gravado pela planilha como {text(cell)}, sem todos os dígitos; "
+            "formate a coluna como texto e digite o valor de novo"
+        )
+    value = text(cell)
+    if "\0" in value:
+        raise BadValue(NUL_MESSAGE)
+    return value
+
+
+def limited_number_text(cell: Cell, max_length: int) -> str:
+    """A code-like text that is not required (linha digitável, barcode, nosso número)."""
+    value = number_text(cell)
+    if len(value) > max_length:
+        raise BadValue(f"texto com {len(value)} caracteres; o máximo é {max_length}")
     return value
 
 
 # --- dates -----------------------------------------------------------------
 
-_DMY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?")
-_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?")
+# ASCII digits only (\d would take full-width and other scripts' digits), and a
+# time after the date must be a time of day.
+_TIME = r"(?:[ T](?:[01]?[0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9](?:\.[0-9]+)?)?)?"
+_DMY = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})" + _TIME)
+_ISO = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})" + _TIME)
 MIN_YEAR: Final = 1900
 MAX_YEAR: Final = 2199
 
 
 def date(cell: Cell) -> datetime.date | None:
-    """``dd/mm/aaaa`` or ISO ``aaaa-mm-dd`` (a time part is ignored); empty is None."""
+    """``dd/mm/aaaa`` or ISO ``aaaa-mm-dd`` (a time part is ignored); empty is None.
+
+    A spreadsheet's date cell gets the same year range as written dates.
+    """
     if type(cell) is str:
         value = cell.strip()
         return parse_date(value) if value else None
     if isinstance(cell, datetime.datetime):
-        return cell.date()
+        return _in_range(cell.date())
     if isinstance(cell, datetime.date):
-        return cell
+        return _in_range(cell)
     value = text(cell)
     return parse_date(value) if value else None
+
+
+def _in_range(day: datetime.date) -> datetime.date:
+    if not MIN_YEAR <= day.year <= MAX_YEAR:
+        raise BadValue(f"ano {day.year} fora do intervalo aceito ({MIN_YEAR} a {MAX_YEAR})")
+    return day
 
 
 @functools.lru_cache(maxsize=8192)
@@ -127,8 +184,9 @@ COMMA: Final = ","
 DOT: Final = "."
 
 _NUMBER = re.compile(r"[0-9.,]+")
-_PLAIN_COMMA = re.compile(r"(\d+)(?:,(\d+))?")
-_PLAIN_DOT = re.compile(r"(\d+)(?:\.(\d+))?")
+# ASCII digits: Decimal() would read full-width ones too.
+_PLAIN_COMMA = re.compile(r"([0-9]+)(?:,([0-9]+))?")
+_PLAIN_DOT = re.compile(r"([0-9]+)(?:\.([0-9]+))?")
 
 
 class DecimalStyle:
