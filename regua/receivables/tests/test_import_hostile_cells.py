@@ -35,7 +35,7 @@ def xlsx(rows: Sequence[Sequence[object]]) -> bytes:
     sheet = workbook.active
     assert sheet is not None
     for row in rows:
-        sheet.append(row)
+        sheet.append(list(row))
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
