@@ -17,6 +17,7 @@ from regua.dunning.models import GenerationType, Notice, NoticeItem, NoticeStatu
 from regua.letters import pdf as letter_pdf
 from regua.letters.context import ItemData, load_items, notice_context, sample_contexts
 from regua.letters.inlining import inline_css
+from regua.letters.layouts import email_html, letter_html
 from regua.letters.models import LetterSettings, LetterTemplate
 from regua.letters.sandbox import (
     TemplateInvalid,
@@ -73,7 +74,7 @@ def render_email(parts: Parts, context: dict[str, Any]) -> tuple[str, str, str]:
     subject = single_line(compiled("subject", parts.subject).render(context))
     text = compiled("body_text", parts.body_text).render(context)
     if parts.body_html:
-        html = compiled("body_html", parts.body_html).render(context)
+        html = email_html(context, compiled("body_html", parts.body_html).render(context))
     else:
         html = linebreaks(text, autoescape=True)
     return subject, text, html
@@ -87,7 +88,7 @@ def letter_document(parts: Parts, context: dict[str, Any], text: str | None = No
         if text is None:
             text = compiled("body_text", parts.body_text).render(context)
         content = linebreaks(text, autoescape=True)
-    return letter_pdf.letter_html(context, content)
+    return letter_html(context, content)
 
 
 def render(parts: Parts, context: dict[str, Any], *, with_pdf: bool) -> RenderedNotice:
