@@ -57,7 +57,7 @@ from regua.dunning.models import (
     Notice,
     NoticeItem,
 )
-from regua.receivables.models import Branch, CollectionType, Customer, Receivable
+from regua.receivables.models import Branch, CollectionType, Customer, Pause, Receivable
 
 # R4's order: a título in a range that is not a candidate gets the first that applies.
 REASONS = (
@@ -351,13 +351,22 @@ def _rows(
             range_start__gte=OuterRef("range_start"),
         )
     )
+    receivable_blocked = Q(do_not_dun=True) & blocked_until
+    customer_blocked = Q(customer__do_not_dun=True) & customer_blocked_until
+    # R4: a pause set in Régua blocks like the ERP's column, with the same reason.
+    # Uncorrelated IN subqueries: the database reads the few pauses once per run.
+    paused = Pause.objects.in_force(reference_date)
+    receivable_blocked |= Q(pk__in=paused.filter(receivable__isnull=False).values("receivable_id"))
+    customer_blocked |= Q(
+        customer_id__in=paused.filter(customer__isnull=False).values("customer_id")
+    )
     early_reason = Case(
         When(
             Q(collection__isnull=False, collection__dunnable=False),
             then=Value("collection_not_dunnable"),
         ),
-        When(Q(do_not_dun=True) & blocked_until, then=Value("receivable_blocked")),
-        When(Q(customer__do_not_dun=True) & customer_blocked_until, then=Value("customer_blocked")),
+        When(receivable_blocked, then=Value("receivable_blocked")),
+        When(customer_blocked, then=Value("customer_blocked")),
         When(already_sent, then=Value("already_sent")),
         default=None,
         output_field=CharField(),

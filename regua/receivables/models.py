@@ -236,3 +236,74 @@ class PaymentEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.receivable_id}: {self.amount} em {self.paid_date:%d/%m/%Y}"
+
+
+class PauseReason(models.TextChoices):
+    """Why a person stopped dunning a customer or a título (R4)."""
+
+    AGREEMENT = "agreement", "Acordo de pagamento"
+    PROMISE = "promise", "Promessa de pagamento"
+    PROTEST = "protest", "Cartório de protesto"
+    DISPUTE = "dispute", "Contestação"
+
+
+class PauseQuerySet(models.QuerySet["Pause"]):
+    def in_force(self, day: datetime.date) -> "PauseQuerySet":
+        """Pauses that block at ``day``: not lifted, and without a date or until it (inclusive)."""
+        return self.filter(lifted_at__isnull=True).filter(Q(until__isnull=True) | Q(until__gte=day))
+
+
+class Pause(models.Model):
+    """R4's "não cobrar até" set by a person in Régua, on a customer or on one título.
+
+    Kept apart from the ERP's ``do_not_dun`` columns (which imports overwrite),
+    so an import never lifts it; either one keeps the título out of a run with
+    the same reason (``customer_blocked`` / ``receivable_blocked``). A lifted
+    pause stays as history of who set and who lifted it.
+    """
+
+    customer = models.ForeignKey(
+        Customer, models.CASCADE, null=True, blank=True, related_name="pauses"
+    )
+    receivable = models.ForeignKey(
+        Receivable, models.CASCADE, null=True, blank=True, related_name="pauses"
+    )
+    until = models.DateField("não cobrar até", null=True, blank=True)
+    reason = models.CharField("motivo", max_length=20, choices=PauseReason.choices)
+    note = models.CharField("observação", max_length=200, blank=True)
+    created_by = models.CharField("definida por", max_length=150)
+    created_at = models.DateTimeField("definida em")
+    lifted_by = models.CharField("retirada por", max_length=150, blank=True)
+    lifted_at = models.DateTimeField("retirada em", null=True, blank=True)
+
+    objects = PauseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "suspensão da cobrança"
+        verbose_name_plural = "suspensões da cobrança"
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(customer__isnull=False, receivable__isnull=True)
+                | Q(customer__isnull=True, receivable__isnull=False),
+                name="pause_one_target",
+            ),
+            # At most one pause not lifted per customer and per título.
+            models.UniqueConstraint(
+                fields=["customer"],
+                condition=Q(lifted_at__isnull=True, customer__isnull=False),
+                name="pause_one_open_per_customer",
+            ),
+            models.UniqueConstraint(
+                fields=["receivable"],
+                condition=Q(lifted_at__isnull=True, receivable__isnull=False),
+                name="pause_one_open_per_receivable",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        target = self.customer if self.customer_id else self.receivable
+        return f"Não cobrar {target}" + (f" até {self.until:%d/%m/%Y}" if self.until else "")
+
+    def in_force_on(self, day: datetime.date) -> bool:
+        return self.lifted_at is None and (self.until is None or day <= self.until)
