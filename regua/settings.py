@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "regua.web",
     "regua.api",
     "regua.privacy",
+    "regua.operations",
 ]
 
 # Login throttling wraps the ordinary backend (regua.access).
@@ -110,6 +111,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # SQLite's write lock not had within the busy timeout: 503, not a 500.
+    "regua.operations.middleware.DatabaseBusyMiddleware",
 ]
 
 ROOT_URLCONF = "regua.urls"
@@ -146,7 +149,7 @@ def _databases() -> dict:
         Path(db["NAME"]).parent.mkdir(parents=True, exist_ok=True)
         db["OPTIONS"] = {
             "transaction_mode": "IMMEDIATE",
-            "timeout": 30,
+            "timeout": envint("REGUA_SQLITE_BUSY_TIMEOUT", 30),
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
         }
         # A file, not memory: tests start `regua` processes against it.
@@ -215,9 +218,19 @@ REGUA_LOGIN_MAX_FAILURES_PER_IP = envint("REGUA_LOGIN_MAX_FAILURES_PER_IP", 20)
 REGUA_LOGIN_WINDOW_MINUTES = envint("REGUA_LOGIN_WINDOW_MINUTES", 15)
 REGUA_CLIENT_IP_HEADER = envstr("REGUA_CLIENT_IP_HEADER", "") or ""
 
+# `regua serve` asks its processes for one line per event on standard output,
+# as text ("line") or JSON ("json"); otherwise messages go to standard error as they are.
+REGUA_LOG_FORMAT = envstr("REGUA_LOG_FORMAT", "") or ""
+_CONSOLE: dict[str, str] = {"class": "logging.StreamHandler"}
+if REGUA_LOG_FORMAT in ("line", "json"):
+    _CONSOLE |= {"stream": "ext://sys.stdout", "formatter": REGUA_LOG_FORMAT}
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "line": {"()": "regua.operations.logs.LineFormatter"},
+        "json": {"()": "regua.operations.logs.JsonFormatter"},
+    },
+    "handlers": {"console": _CONSOLE},
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "WARNING")},
 }

@@ -29,10 +29,11 @@ def stale_after() -> datetime.timedelta:
 def beat(worker_id: str, delivered: int = 0, now: datetime.datetime | None = None) -> None:
     """Record that this worker is alive now, with how many notices it has handled."""
     now = now or timezone.now()
-    updated = WorkerHeartbeat.objects.filter(worker_id=worker_id).update(
-        seen_at=now, delivered=delivered, stopped_at=None
-    )
-    if not updated:
+    rows = WorkerHeartbeat.objects.filter(worker_id=worker_id)
+    if rows.update(seen_at=now, stopped_at=None):
+        # The last delivery is known to the heartbeat's precision (EVERY seconds).
+        rows.filter(delivered__lt=delivered).update(delivered=delivered, last_delivery_at=now)
+    else:
         WorkerHeartbeat.objects.create(
             worker_id=worker_id[:100],
             host=socket.gethostname()[:100],
@@ -40,6 +41,7 @@ def beat(worker_id: str, delivered: int = 0, now: datetime.datetime | None = Non
             started_at=now,
             seen_at=now,
             delivered=delivered,
+            last_delivery_at=now if delivered else None,
         )
         WorkerHeartbeat.objects.filter(seen_at__lt=now - FORGET_AFTER).delete()
 

@@ -236,6 +236,7 @@ class WorkerHeartbeat(models.Model):
     seen_at = models.DateTimeField("visto em", db_index=True)
     stopped_at = models.DateTimeField("encerrado em", null=True, blank=True)
     delivered = models.PositiveIntegerField("cartas tratadas", default=0)
+    last_delivery_at = models.DateTimeField("última entrega", null=True, blank=True)
 
     class Meta:
         verbose_name = "sinal de vida de worker"

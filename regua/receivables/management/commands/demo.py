@@ -15,7 +15,10 @@ from regua.receivables.demo import database_is_empty, ensure_delay_ranges, load_
 
 
 class Command(BaseCommand):
-    help = "Prepara o banco com dados de demonstração, cria o usuário demo e abre o servidor web."
+    help = (
+        "Prepara o banco com dados de demonstração, cria o usuário demo e abre o Régua "
+        "(regua serve: servidor web, worker e agendamentos)."
+    )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument(
@@ -74,4 +77,5 @@ class Command(BaseCommand):
                 "E-mails da demonstração ficam capturados no banco, não são enviados."
             )
         if not options["no_server"]:
-            call_command("runserver", addr, use_reloader=False)
+            # The production server, worker and schedules: resends and schedules work here too.
+            call_command("serve", bind=addr, no_migrate=True)
