@@ -9,9 +9,12 @@ before or on the (effective) due date. Each amount is rounded half up to cents.
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from regua.letters.formatting import round_cents
-from regua.receivables.models import Branch, CollectionType
+
+if TYPE_CHECKING:  # the sandbox imports this module: no model at run time
+    from regua.receivables.models import Branch, CollectionType
 
 ZERO = Decimal("0.00")
 HUNDRED = Decimal(100)
@@ -31,7 +34,7 @@ class Charges:
     updated_amount: Decimal
 
 
-def rates_for(branch: Branch, collection: CollectionType | None) -> Rates:
+def rates_for(branch: "Branch", collection: "CollectionType | None") -> Rates:
     """The collection type's percentages where it has them, else the branch's (R9)."""
     fine = collection.fine_percent if collection is not None else None
     interest = collection.monthly_interest_percent if collection is not None else None

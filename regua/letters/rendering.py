@@ -15,10 +15,11 @@ from django.utils.html import linebreaks
 
 from regua.dunning.models import GenerationType, Notice, NoticeItem, NoticeStatus
 from regua.letters import pdf as letter_pdf
-from regua.letters.context import ItemData, load_items, notice_context, sample_contexts
 from regua.letters.inlining import inline_css
 from regua.letters.layouts import email_html, letter_html
+from regua.letters.loading import load_items, notice_context
 from regua.letters.models import LetterSettings, LetterTemplate
+from regua.letters.samples import sample_contexts
 from regua.letters.sandbox import (
     TemplateInvalid,
     compiled,
@@ -26,6 +27,7 @@ from regua.letters.sandbox import (
     single_line,
     validate_template,
 )
+from regua.letters.variables import ItemData
 from regua.receivables.importing.sql import update_instances
 
 # States in which a notice's items may still take the amounts it is sent with;

@@ -5,7 +5,7 @@ filled with customer data imported from an ERP: neither may reach settings,
 files, the database or Python internals. So templates run in an immutable
 sandbox with no globals, no loader (no include/import/extends), a short list
 of filters, strict undefined names, and a context of frozen dataclasses
-(``regua.letters.context``), never model instances. HTML parts are
+(``regua.letters.variables``), never model instances. HTML parts are
 autoescaped and have no ``safe`` filter, so customer data is always escaped.
 
 ``validate_template`` checks every part before a template is saved: syntax,
@@ -26,8 +26,8 @@ from jinja2.filters import FILTERS as JINJA_FILTERS
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from regua.letters import formatting
-from regua.letters.context import sample_contexts
 from regua.letters.inlining import InliningError, inline_css
+from regua.letters.samples import sample_contexts
 
 PART_LABELS = {
     "name": "Nome",

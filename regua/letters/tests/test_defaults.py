@@ -2,10 +2,10 @@
 
 import pytest
 
-from regua.letters.context import sample_contexts
 from regua.letters.editing import default_templates
 from regua.letters.inlining import inline_css
 from regua.letters.rendering import Parts, render
+from regua.letters.samples import sample_contexts
 from regua.letters.sandbox import validate_template
 from regua.letters.tests.builders import flat, pdf_text
 

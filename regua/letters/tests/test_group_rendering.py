@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from regua.dunning.models import NoticeItem
-from regua.letters import context
+from regua.letters import loading
 from regua.letters.models import LetterSettings, LetterTemplate
 from regua.letters.rendering import render_notice, render_notices
 from regua.letters.tests.builders import make_notice, qr_in_html
@@ -114,7 +114,7 @@ def test_templates_that_do_not_show_the_final_notice_do_not_read_its_settings(
 
 
 def test_the_titulos_come_with_the_fields_a_letter_shows_and_load_the_others_on_use(notices):
-    loaded = context.load_items(notices)
+    loaded = loading.load_items(notices)
     [first, second] = loaded[notices[0].pk]
     assert (first.receivable.document, first.receivable.installment) == ("100", "1")
     assert first.receivable.collection is None
@@ -141,8 +141,8 @@ def test_a_letter_lists_its_titulos_by_due_date_then_document_and_installment(no
         ]
     ]
     notice = make_notice(delay_range, made, status="pending")
-    [alone] = context.load_items([notice]).values()
-    together = context.load_items([*notices, notice])[notice.pk]
+    [alone] = loading.load_items([notice]).values()
+    together = loading.load_items([*notices, notice])[notice.pk]
     expected = [("Z1", "1"), ("A9", "3"), ("B7", "1"), ("B7", "2")]
     for loaded in (alone, together):
         assert [(i.receivable.document, i.receivable.installment) for i in loaded] == expected
@@ -152,9 +152,9 @@ def test_a_letter_lists_its_titulos_by_due_date_then_document_and_installment(no
 @pytest.mark.parametrize(
     ("model", "names"),
     [
-        (NoticeItem, context._ITEM_FIELDS),
-        (Receivable, context._RECEIVABLE_FIELDS),
-        (CollectionType, context._COLLECTION_FIELDS),
+        (NoticeItem, loading._ITEM_FIELDS),
+        (Receivable, loading._RECEIVABLE_FIELDS),
+        (CollectionType, loading._COLLECTION_FIELDS),
     ],
 )
 def test_the_columns_read_for_a_letter_follow_each_models_field_order(model, names):

@@ -22,6 +22,7 @@ from urllib.parse import quote
 import pypdf
 import pytest
 
+from regua.delivery.outbox import deliver_now
 from regua.letters import pdf
 from regua.letters.editing import default_templates
 from regua.letters.models import LetterTemplate
@@ -255,7 +256,7 @@ def test_the_email_as_sent_links_no_file_and_its_letter_embeds_none(payload, smt
     stored_hostile_template(3, payload)
     notice = held_notice(3)
 
-    approve([notice.pk], "ana", deliver="now")
+    deliver_now(approve([notice.pk], "ana").done)
 
     [raw] = smtp_inbox.messages
     assert MARKER.encode() not in raw
