@@ -271,16 +271,21 @@ def holidays_of_year(year: int) -> list[HolidayEntry]:
         HolidayEntry(e.date, e.name, "bancário" if e.date in (monday, tuesday) else e.kind)
         for e in entries
     ]
-    entries.append(
-        HolidayEntry(
-            PlaceCalendar("", "").year_end_closing(year),
-            "Último dia útil do ano (bancos sem atendimento ao público)",
-            "bancário",
-        )
-    )
+    registered = list(Holiday.objects.filter(date__year=year))
+    closing_name = "Último dia útil do ano (bancos sem atendimento ao público)"
+    national_closing = PlaceCalendar("", "").year_end_closing(year)
+    entries.append(HolidayEntry(national_closing, closing_name, "bancário"))
+    # The closing is each place's last business day: a state or city holiday on the
+    # 31st (or on the days before, when they are the last business ones) moves it
+    # earlier there, and the selection closes that day for the place's branches.
+    places = {(h.state, h.city) for h in registered if h.state}
+    places |= {(state, "") for state, _ in places}
+    for state, city in sorted(places):
+        closing = PlaceCalendar(state, city).year_end_closing(year)
+        if closing != national_closing:
+            entries.append(HolidayEntry(closing, closing_name, "bancário", state, city))
     entries.extend(
-        HolidayEntry(h.date, h.name, "cadastrado", h.state, h.city, h.pk)
-        for h in Holiday.objects.filter(date__year=year)
+        HolidayEntry(h.date, h.name, "cadastrado", h.state, h.city, h.pk) for h in registered
     )
     return sorted(entries, key=lambda e: (e.date, e.kind, e.state, e.city))
 

@@ -196,3 +196,16 @@ def test_regua_holidays_list_json(capsys):
     closing = [e for e in data if e["kind"] == "bancário" and e["date"].startswith("2022-12")]
     assert [e["date"] for e in closing] == ["2022-12-30"]
     assert {"id", "date", "name", "kind", "state", "city"} == set(data[0])
+
+
+def test_regua_holidays_list_shows_the_closing_of_a_place_whose_last_day_is_a_holiday(capsys):
+    # Thursday 31/12/2026 is a holiday in São Paulo (city): its banks close on the 30th.
+    calendar.add_holiday(D(2026, 12, 31), state="SP", city="São Paulo", name="Local", user="ana")
+
+    call_command("holidays", "list", "--year", "2026", "--json")
+
+    data = json.loads(capsys.readouterr().out)
+    closings = [(e["date"], e["state"], e["city"]) for e in data if e["kind"] == "bancário"]
+    assert closings[-2:] == [("2026-12-30", "SP", "São Paulo"), ("2026-12-31", "", "")]
+    assert calendar.effective_due_date(SP, D(2026, 12, 30)) == D(2027, 1, 4)
+    assert calendar.effective_due_date(("SP", "Campinas"), D(2026, 12, 30)) == D(2026, 12, 30)
