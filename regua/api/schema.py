@@ -426,6 +426,62 @@ COMPONENTS: dict[str, Any] = {
             "allOf": [_ref("Error"), _ref("ImportResult")],
             "description": "Alguma linha é inválida: nada foi gravado.",
         },
+        "Pause": {
+            "type": "object",
+            "description": "Uma suspensão da cobrança (não cobrar até) definida no Régua, "
+            "como `regua pause list --json` a mostra.",
+            "required": ["id", "customer", "receivable", "until", "reason", "in_force"],
+            "properties": {
+                "id": {"type": "integer"},
+                "customer": {"type": "string", "description": "Código do cliente."},
+                "receivable": _nullable(
+                    {
+                        "type": "object",
+                        "description": "O título suspenso; null quando é o cliente inteiro.",
+                        "properties": {
+                            "branch": {"type": "string"},
+                            "document": {"type": "string"},
+                            "installment": {"type": "string"},
+                        },
+                    }
+                ),
+                "until": _nullable({"type": "string", "format": "date"}),
+                "reason": {
+                    "type": "string",
+                    "enum": ["agreement", "promise", "protest", "dispute"],
+                },
+                "reason_label": {"type": "string"},
+                "note": {"type": "string"},
+                "created_by": {"type": "string"},
+                "created_at": {"type": "string", "format": "date-time"},
+                "lifted_by": _nullable({"type": "string"}),
+                "lifted_at": _nullable({"type": "string", "format": "date-time"}),
+                "in_force": {"type": "boolean"},
+            },
+        },
+        "PauseRequest": {
+            "type": "object",
+            "required": ["reason"],
+            "properties": {
+                "customer": {"type": "string", "description": "Código do cliente (ou receivable)."},
+                "receivable": {
+                    "type": "string",
+                    "description": "Título como FILIAL/DUPLICATA/PRESTAÇÃO (ou customer).",
+                },
+                "until": _nullable(
+                    {
+                        "type": "string",
+                        "format": "date",
+                        "description": "Não cobrar até (inclusive).",
+                    }
+                ),
+                "reason": {
+                    "type": "string",
+                    "description": "agreement, promise, protest ou dispute (ou o nome em português).",
+                },
+                "note": {"type": "string", "maxLength": 200},
+            },
+        },
         "NoticeHistory": {
             "description": "Uma carta como `regua history --json` a mostra.",
             "allOf": [
@@ -573,6 +629,53 @@ def _paths() -> dict[str, Any]:
             "post": _import_operation(
                 "payments", "PaymentRow", "Registra o total pago de títulos.", snapshot=False
             )
+        },
+        "/api/v1/pauses": {
+            "get": {
+                "operationId": "listPauses",
+                "summary": "Suspensões da cobrança em vigor hoje, da mais recente à mais antiga.",
+                "description": "Permissão: dunning.view_history. O mesmo que "
+                "`regua pause list --json`.",
+                "parameters": [
+                    _query("all", "1: também as retiradas e as vencidas.", {"type": "integer"}),
+                    *_PAGING,
+                ],
+                "responses": {
+                    "200": _json(_page_of("Pause"), "Uma página de suspensões."),
+                    "400": {"$ref": "#/components/responses/BadRequest"},
+                    **_COMMON,
+                },
+            },
+            "post": {
+                "operationId": "createPause",
+                "summary": "Suspende a cobrança de um cliente ou de um título (não cobrar até).",
+                "description": "Permissão: dunning.run_dunning. Uma nova suspensão substitui "
+                "a que estava em vigor; a importação nunca a retira.",
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/json": {"schema": _ref("PauseRequest")}},
+                },
+                "responses": {
+                    "201": _json(_ref("Pause"), "Suspensão gravada."),
+                    "400": {"$ref": "#/components/responses/BadRequest"},
+                    "404": {"$ref": "#/components/responses/NotFound"},
+                    **_COMMON,
+                },
+            },
+        },
+        "/api/v1/pauses/{pause_id}/lift": {
+            "post": {
+                "operationId": "liftPause",
+                "summary": "Retira uma suspensão da cobrança.",
+                "description": "Permissão: dunning.run_dunning.",
+                "parameters": [_path_id("pause_id", "Id da suspensão.")],
+                "responses": {
+                    "200": _json(_ref("Pause"), "A suspensão, agora retirada."),
+                    "404": {"$ref": "#/components/responses/NotFound"},
+                    "409": _json(_ref("Error"), "A suspensão já tinha sido retirada."),
+                    **_COMMON,
+                },
+            }
         },
     }
 

@@ -1,6 +1,6 @@
 from django.urls import URLPattern, URLResolver, path
 
-from regua.api import schema, views
+from regua.api import pauses, schema, views
 
 app_name = "api"
 
@@ -13,4 +13,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("v1/history", views.history_view, name="history"),
     path("v1/receivables", views.receivables, name="receivables"),
     path("v1/payments", views.payments, name="payments"),
+    path("v1/pauses", pauses.collection, name="pauses"),
+    path("v1/pauses/<int:pause_id>/lift", pauses.lift, name="pause_lift"),
 ]

@@ -29,6 +29,8 @@ ENDPOINTS = [
     ("get", "/api/v1/history", "dunning.view_history", None, 200),
     ("post", "/api/v1/receivables", "receivables.import_data", [TITULO], 200),
     ("post", "/api/v1/payments", "receivables.import_data", [PAYMENT], 200),
+    ("get", "/api/v1/pauses", "dunning.view_history", None, 200),
+    ("post", "/api/v1/pauses", "dunning.run_dunning", {"customer": "C1", "reason": "promise"}, 201),
 ]
 EVERY_PERMISSION = sorted({endpoint[2] for endpoint in ENDPOINTS})
 
