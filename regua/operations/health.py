@@ -6,7 +6,7 @@ Read by the Painel's banner, ``GET /healthz?workers=1`` and ``regua status``.
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Max, Min
+from django.db.models import Count, Max, Min
 from django.utils import timezone
 
 from regua.delivery import heartbeat
@@ -22,6 +22,7 @@ class Health:
     worker_last_seen: datetime.datetime | None
     last_delivery_at: datetime.datetime | None
     notices_waiting: int
+    notices_retry: int
     next_retry_at: datetime.datetime | None
     schedules_active: int
 
@@ -43,6 +44,7 @@ class Health:
             "worker_last_seen": when(self.worker_last_seen),
             "last_delivery_at": when(self.last_delivery_at),
             "notices_waiting": self.notices_waiting,
+            "notices_retry": self.notices_retry,
             "next_retry_at": when(self.next_retry_at),
             "schedules_active": self.schedules_active,
             "work_waiting": self.work_waiting,
@@ -56,12 +58,15 @@ def check(now: datetime.datetime | None = None) -> Health:
         seen=Max("seen_at"), delivered=Max("last_delivery_at")
     )
     waiting = Notice.objects.filter(status__in=WAITING)
-    retry = Notice.objects.filter(status=NoticeStatus.RETRY).aggregate(next=Min("next_attempt_at"))
+    retry = Notice.objects.filter(status=NoticeStatus.RETRY).aggregate(
+        count=Count("id"), next=Min("next_attempt_at")
+    )
     return Health(
         workers_alive=heartbeat.alive(now).count(),
         worker_last_seen=beats["seen"],
         last_delivery_at=beats["delivered"],
         notices_waiting=waiting.count(),
+        notices_retry=retry["count"],
         next_retry_at=retry["next"],
         schedules_active=Schedule.objects.filter(active=True).count(),
     )

@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from regua.dunning.models import Notice, NoticeStatus
+from regua.operations import painel
 from regua.web import aging
 from regua.web.permissions import requires
 from regua.web.schedules import next_automatic_run
@@ -27,5 +28,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "uncertain": Notice.objects.filter(status=NoticeStatus.UNCERTAIN).count(),
         "held": Notice.objects.filter(status=NoticeStatus.HELD).count(),
         "next_run": next_automatic_run(),
+        # Workers, last delivery, the banner when nothing runs, retries (regua.operations).
+        **painel.context(),
     }
     return render(request, "web/dashboard.html", context)
