@@ -329,7 +329,7 @@ def effectiveness(
     for row in found:
         is_notice, key = bool(row[0]), (None if row[1] == "-" else row[1])
         figures = Figures(
-            key="" if key == "*" else key,
+            key="" if key in ("*", None) else str(key),
             label="Total" if key == "*" else _label(by, key, labels, is_notice),
             comparable=is_notice,
             notices=int(row[2]),
@@ -393,3 +393,113 @@ def _order(by: str, labels: dict[str, str]) -> Any:
     if by in ("template", "branch"):
         return lambda f: (int(f.key) if f.key else 0,)
     return lambda f: (f.key or "",)
+
+
+# --- exports -----------------------------------------------------------------------------
+
+EXPORT_FORMATS: Final = ("csv", "csv-br", "xlsx")
+CSV_COLUMNS: Final = (
+    "group",
+    "label",
+    "comparable",
+    "notices",
+    "titulos",
+    "notified",
+    "paid_7",
+    "paid_15",
+    "paid_30",
+    "recovered",
+    "presumed",
+    "rate",
+    "titulos_paid",
+    "paid_share",
+    "interval_low",
+    "interval_high",
+    "median_days",
+    "went_on",
+)
+
+
+def _br_columns(by: str) -> list[Any]:
+    from regua.spreadsheets import Column
+
+    return [
+        Column("Código", width=10),
+        Column({"range": "Faixa", "template": "Modelo", "branch": "Filial", "month": "Mês"}[by]),
+        Column("Grupo", width=16),
+        Column("Cartas", "int"),
+        Column("Títulos", "int"),
+        Column("Saldo cobrado", "money"),
+        Column("Pago em 7 dias", "money"),
+        Column("Pago em 15 dias", "money"),
+        Column("Pago em 30 dias", "money"),
+        Column("Recuperado", "money"),
+        Column("Baixa presumida", "money"),
+        Column("Recuperação", "share"),
+        Column("Títulos pagos", "int"),
+        Column("Parcela de títulos pagos", "share"),
+        Column("IC 95 % (de)", "share"),
+        Column("IC 95 % (até)", "share"),
+        Column("Mediana de dias até o pagamento", "decimal"),
+        Column("Foram à faixa seguinte", "int"),
+    ]
+
+
+def _export_rows(report: Report, people: bool) -> list[list[Any]]:
+    rows = []
+    for figures in [*report.rows, report.total, *report.reference, report.reference_total]:
+        if people:
+            group = "carta enviada" if figures.comparable else "não comparável"
+        else:
+            group = "notices" if figures.comparable else "not_comparable"
+        low, high = figures.interval or (None, None)
+        rows.append(
+            [
+                figures.key or ("total" if not people else "Total"),
+                figures.label,
+                group,
+                figures.notices,
+                figures.titulos,
+                figures.notified,
+                figures.paid_7,
+                figures.paid_15,
+                figures.paid_30,
+                figures.recovered,
+                figures.presumed,
+                figures.rate,
+                figures.titulos_paid,
+                figures.paid_share,
+                low,
+                high,
+                figures.median_days,
+                figures.went_on if figures.comparable else None,
+            ]
+        )
+    return rows
+
+
+def export(report: Report, fmt: str, target: Any) -> int:
+    """Write the report's lines (groups, total, the não comparável ones) to ``target``."""
+    from regua.spreadsheets import write_csv_br, write_xlsx
+
+    if fmt == "csv-br":
+        return write_csv_br(target, _br_columns(report.by), _export_rows(report, True))
+    if fmt == "xlsx":
+        return write_xlsx(
+            target, "Efetividade da régua", _br_columns(report.by), _export_rows(report, True)
+        )
+    if fmt != "csv":
+        raise ValueError(f"formato desconhecido: {fmt!r} (use csv, csv-br ou xlsx)")
+    import csv
+
+    def plain(value: Any) -> Any:
+        return "" if value is None else value
+
+    with open(target, "w", newline="", encoding="utf-8") as stream:
+        writer = csv.writer(stream)
+        writer.writerow(CSV_COLUMNS)
+        count = 0
+        for row in _export_rows(report, False):
+            writer.writerow([plain(v) for v in row])
+            count += 1
+    return count

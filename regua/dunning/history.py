@@ -10,7 +10,8 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
-from regua.dunning.models import Notice, NoticeItem, NoticeStatus
+from regua.dunning.models import GenerationType, Notice, NoticeItem, NoticeStatus
+from regua.spreadsheets import Column, write_csv_br, write_xlsx
 
 # The reasons a notice was not sent, as people read them.
 REASON_TEXT = {
@@ -284,29 +285,80 @@ def _csv_value(value: object) -> object:
     return neutralize(value)
 
 
+# csv-br and XLSX: the same columns as COLUMNS, for people.
+BR_COLUMNS = [
+    Column("Carta", "int"),
+    Column("Emissão", "int"),
+    Column("Criada em", "datetime"),
+    Column("Enviada em", "datetime"),
+    Column("Usuário", width=14),
+    Column("Filial", width=8),
+    Column("Cliente", width=10),
+    Column("Nome do cliente", width=32),
+    Column("Destinatários", width=30),
+    Column("Início da faixa", "int"),
+    Column("Fim da faixa", "int"),
+    Column("Modelo", "int"),
+    Column("Tipo de geração", width=16),
+    Column("Situação", width=18),
+    Column("Motivo", width=26),
+    Column("Assunto", width=40),
+    Column("Resposta do servidor", width=30),
+    Column("Duplicata", width=12),
+    Column("Prestação", width=10),
+    Column("Vencimento", "date"),
+    Column("Vencimento efetivo", "date"),
+    Column("Dias de atraso", "int"),
+    Column("Início da faixa do título", "int"),
+    Column("Fim da faixa do título", "int"),
+    Column("Saldo", "money"),
+]
+
+_GENERATION_TEXT = dict(GenerationType.choices)
+_STATUS_TEXT = dict(NoticeStatus.choices)
+_STATUS, _REASON, _GENERATION = (COLUMNS.index(n) for n in ("status", "reason", "generation"))
+
+
+def _people_row(notice: Notice, item: NoticeItem | None) -> list[Any]:
+    """``_plain_row`` with states, reasons and generation types in words."""
+    row = _plain_row(notice, item)
+    row[_STATUS] = _STATUS_TEXT.get(row[_STATUS], row[_STATUS])
+    row[_REASON] = REASON_TEXT.get(row[_REASON], row[_REASON])
+    row[_GENERATION] = _GENERATION_TEXT.get(row[_GENERATION], row[_GENERATION])
+    return row
+
+
+EXPORT_FORMATS = ("csv", "csv-br", "xlsx", "winthor")
+
+
 def export_history(fmt: str, path: str | Path, notices: QuerySet[Notice] | None = None) -> int:
     """Write the history (one row per título of each notice) to ``path``; returns the rows.
 
-    "csv": UTF-8 with a BOM, comma-separated, ISO dates; "xlsx": one sheet;
-    "winthor": the columns of WinThor's PCHISTCOB and PCHISTCOBI, semicolon
-    separated, Windows-1252, dates dd/mm/aaaa and decimal commas. Text that a
-    spreadsheet would run as a formula is neutralised in every format.
+    "csv" (for programs, unchanged): UTF-8 with a BOM, comma-separated, ISO
+    dates, codes; "csv-br" (for people): see ``regua.spreadsheets``; "xlsx":
+    one typed sheet under the csv's column names; "winthor": the columns of
+    WinThor's PCHISTCOB and PCHISTCOBI, semicolon separated, Windows-1252,
+    dates dd/mm/aaaa and decimal commas. Text that a spreadsheet would run as
+    a formula is neutralised in every format.
     """
     notices = history() if notices is None else notices
     count = 0
     if fmt == "xlsx":
-        from openpyxl import Workbook  # only here: it takes a while to import
-
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet("Histórico de cobrança")
-        sheet.append(COLUMNS)
-        for notice, item in _rows(notices):
-            sheet.append([neutralize(v) for v in _plain_row(notice, item)])
-            count += 1
-        workbook.save(path)
-        return count
+        return write_xlsx(
+            path,
+            "Histórico de cobrança",
+            BR_COLUMNS,
+            (_plain_row(notice, item) for notice, item in _rows(notices)),
+            headers=COLUMNS,
+        )
+    if fmt == "csv-br":
+        return write_csv_br(
+            path, BR_COLUMNS, (_people_row(notice, item) for notice, item in _rows(notices))
+        )
     if fmt not in ("csv", "winthor"):
-        raise ValueError(f"Formato de exportação desconhecido: {fmt!r} (use csv, xlsx ou winthor).")
+        raise ValueError(
+            f"Formato de exportação desconhecido: {fmt!r} (use csv, csv-br, xlsx ou winthor)."
+        )
     winthor = fmt == "winthor"
     with open(
         path,

@@ -35,6 +35,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("clientes/<int:pk>/<str:tab>/", customers.customer_tab, name="customer_tab"),
     path("historico/exportar/<str:fmt>/", history.history_export, name="history_export"),
     path("efetividade/", effectiveness.effectiveness, name="effectiveness"),
+    path(
+        "efetividade/exportar/<str:fmt>/",
+        effectiveness.effectiveness_export,
+        name="effectiveness_export",
+    ),
     path("cartas/<int:pk>/", notices.notice_detail, name="notice"),
     path("cartas/<int:pk>/pdf/", notices.notice_pdf, name="notice_pdf"),
     path("usuarios/", users.user_list, name="users"),

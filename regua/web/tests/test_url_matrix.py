@@ -24,6 +24,7 @@ MATRIX: dict[str, tuple[Any, ...]] = {
     "notice": ("GET", {"pk": "notice"}, "operator"),
     "history_export": ("GET", {"fmt": "csv"}, "operator"),
     "effectiveness": ("GET", {}, "operator"),
+    "effectiveness_export": ("GET", {"fmt": "csv-br"}, "operator"),
     "notice_pdf": ("GET", {"pk": "notice"}, "operator"),
     "users": ("GET", {}, "administrator"),
     "user_create": ("GET", {}, "administrator"),

@@ -1,9 +1,10 @@
 """Efetividade da régua: how much came back after each kind of notice."""
 
 import datetime
+import tempfile
 from decimal import Decimal
 
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -78,3 +79,30 @@ def effectiveness(request: HttpRequest) -> HttpResponse:
         "query": request.GET.urlencode(),
     }
     return render(request, "web/effectiveness.html", context)
+
+
+DOWNLOADS = {
+    "csv-br": ("efetividade.csv", "text/csv; charset=utf-8"),
+    "csv": ("efetividade-programas.csv", "text/csv; charset=utf-8"),
+    "xlsx": (
+        "efetividade.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ),
+}
+
+
+@requires("dunning.view_history")
+def effectiveness_export(request: HttpRequest, fmt: str) -> FileResponse:
+    """The figures the page shows, as a file (the period and grouping of the page)."""
+    if fmt not in DOWNLOADS:
+        raise Http404("formato desconhecido")
+    date_from, date_to, by, _ = period(request)
+    try:
+        report = eff.effectiveness(date_from, date_to, by)
+    except ValueError:
+        report = eff.effectiveness(date_to, date_to, by)
+    filename, content_type = DOWNLOADS[fmt]
+    stream = tempfile.NamedTemporaryFile(suffix=f".{fmt}")  # noqa: SIM115 - closed by the response
+    eff.export(report, fmt, stream.name)
+    stream.seek(0)
+    return FileResponse(stream, as_attachment=True, filename=filename, content_type=content_type)

@@ -9,6 +9,7 @@ from regua.web.permissions import requires
 
 FORMATS = {
     "csv": ("historico-cobranca.csv", "text/csv; charset=utf-8"),
+    "csv-br": ("historico-cobranca.csv", "text/csv; charset=utf-8"),
     "xlsx": (
         "historico-cobranca.xlsx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -31,7 +31,13 @@ class Command(BaseCommand):
         add_user_argument(parser)
         sub = subcommands(parser, required=False)
         export = add_subcommand(sub, parser, "export", "exporta o histórico para um arquivo")
-        export.add_argument("--format", required=True, choices=["csv", "xlsx", "winthor"])
+        export.add_argument(
+            "--format",
+            required=True,
+            choices=history.EXPORT_FORMATS,
+            help="csv-br: para planilhas brasileiras (;, datas dd/mm/aaaa, vírgula decimal); "
+            "csv: para programas (inalterado); xlsx; winthor: PCHISTCOB",
+        )
         export.add_argument("file", metavar="FILE")
         _filters(export)
         add_user_argument(export)

@@ -43,6 +43,12 @@ class Command(BaseCommand):
             help="agrupar por faixa (range), modelo (template), filial (branch) ou mês (month)",
         )
         report.add_argument("--json", action="store_true", help="saída em JSON")
+        report.add_argument(
+            "--format",
+            choices=eff.EXPORT_FORMATS,
+            help="grava o relatório em --output: csv-br (planilhas brasileiras), csv, xlsx",
+        )
+        report.add_argument("--output", metavar="ARQUIVO", help="arquivo para --format")
         add_user_argument(report)
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -53,6 +59,18 @@ class Command(BaseCommand):
             raise CommandError(str(error), returncode=2) from None
         if options["json"]:
             self.stdout.write(dumps(report.as_json()))
+            return
+        if options["format"]:
+            if not options["output"]:
+                raise CommandError("--format pede --output ARQUIVO", returncode=2)
+            try:
+                count = eff.export(report, options["format"], options["output"])
+            except OSError as error:
+                raise CommandError(
+                    f"Não foi possível gravar {options['output']}: {error.strerror}", returncode=2
+                ) from None
+            lines = "1 linha gravada" if count == 1 else f"{count} linhas gravadas"
+            self.stderr.write(f"{lines} em {options['output']}.")
             return
         period = (
             f"de {short_date(report.date_from) or 'o início'} "
