@@ -10,6 +10,7 @@ from django.db import DatabaseError
 
 from regua.audit.cli import acting_user, add_user_argument
 from regua.receivables.importing import KINDS, ImportResult, import_file, write_rejects
+from regua.receivables.importing.report import REPORT_FORMATS, write_report
 
 LISTED: Final = 50
 
@@ -39,6 +40,18 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--rejects", metavar="PATH", help="grava as linhas rejeitadas, com o motivo, em PATH"
+        )
+        parser.add_argument(
+            "--report",
+            metavar="PATH",
+            help="grava os erros e avisos da importação em PATH (um por linha)",
+        )
+        parser.add_argument(
+            "--format",
+            dest="report_format",
+            choices=REPORT_FORMATS,
+            default="csv",
+            help="formato de --report: csv (para programas, o padrão) ou csv-br (planilhas)",
         )
         add_user_argument(parser)
 
@@ -81,6 +94,17 @@ class Command(BaseCommand):
                     f"O banco de dados recusou a importação; nada foi gravado ({exc})."
                 ) from None
         self.report(result, options.get("rejects"))
+        if options.get("report"):
+            try:
+                count = write_report(result, options["report"], options["report_format"])
+            except OSError as exc:
+                raise CommandError(
+                    f"Não foi possível gravar {options['report']}: {exc.strerror}."
+                ) from None
+            noun = "problema" if count == 1 else "problemas"
+            self.stdout.write(
+                f"{count} {noun} gravado{'s' if count != 1 else ''} em {options['report']}."
+            )
         if not result.ok:
             raise CommandError(result.summary())
 
