@@ -34,6 +34,14 @@ def envint(name: str, default: int) -> int:
 
 DATA_DIR = Path(envstr("REGUA_DATA_DIR", "var") or "var").resolve()
 
+# Régua's files hold customers' personal data and the keys to its secrets. Every
+# file this process creates (the database with its WAL and journals, uploads,
+# exports, rejected rows, PDFs, collected static files) is readable by its owner
+# only, and a new data folder is 700. `regua check --deploy` warns about an older
+# folder that others can read (regua.access.checks).
+os.umask(0o077)
+DATA_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+
 
 def _secret_key() -> str:
     """SECRET_KEY from the environment, else generated once into the data folder."""
@@ -178,6 +186,8 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
 MEDIA_ROOT = DATA_DIR / "media"
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

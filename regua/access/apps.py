@@ -7,4 +7,4 @@ class AccessConfig(AppConfig):
     verbose_name = "Acesso"
 
     def ready(self) -> None:
-        from regua.access import signals  # noqa: F401  (connects the receivers)
+        from regua.access import checks, signals  # noqa: F401  (registers them)

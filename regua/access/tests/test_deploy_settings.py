@@ -45,8 +45,14 @@ def settings_with(env: dict[str, str]) -> dict:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_deploy_check_is_clean_with_production_settings(regua_cli):
-    done = regua_cli("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
+def test_the_deploy_check_is_clean_with_production_settings(regua_cli, tmp_path):
+    # A data folder as Régua creates it (700); an older, open one gets a warning.
+    data = tmp_path / "dados"
+    data.mkdir(mode=0o700)
+
+    done = regua_cli(
+        "check", "--deploy", "--fail-level", "WARNING", REGUA_DATA_DIR=str(data), **PRODUCTION
+    )
 
     assert done.returncode == 0, done.stderr
     assert "System check identified no issues" in done.stdout
