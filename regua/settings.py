@@ -213,6 +213,9 @@ REGUA_EMAIL_CAPTURE = envbool("REGUA_EMAIL_CAPTURE")
 REGUA_ENCRYPTION_KEY = envstr("REGUA_ENCRYPTION_KEY")
 REGUA_ENCRYPTION_KEY_PATH = DATA_DIR / "encryption.key"
 
+# A worker not heard from for this long is taken for dead (Painel banner, /healthz?workers=1).
+REGUA_WORKER_STALE_SECONDS = envint("REGUA_WORKER_STALE_SECONDS", 180)
+
 # R2: move a due date that falls on a non-business day to the next business day.
 REGUA_MOVE_DUE_DATES = envbool("REGUA_MOVE_DUE_DATES", "True")
 # R4: minimum days between two notices to one customer; 0 = off (the default).

@@ -15,8 +15,8 @@ from django.utils import timezone
 
 from regua.delivery.models import WorkerHeartbeat
 
-# How often a worker writes its heartbeat (seconds).
-EVERY = 10.0
+# How often a worker writes its heartbeat (seconds): a few times within the threshold.
+EVERY = min(10.0, getattr(settings, "REGUA_WORKER_STALE_SECONDS", 180) / 3)
 # Rows of workers gone for longer than this are deleted.
 FORGET_AFTER = datetime.timedelta(days=7)
 

@@ -54,9 +54,9 @@ class Health:
 
 def check(now: datetime.datetime | None = None) -> Health:
     now = now or timezone.now()
-    beats = WorkerHeartbeat.objects.aggregate(
-        seen=Max("seen_at"), delivered=Max("last_delivery_at")
-    )
+    beats = WorkerHeartbeat.objects.aggregate(seen=Max("seen_at"))
+    # Whichever process sent it (a worker's sweep, a queued task, `regua run --send`).
+    sent = Notice.objects.filter(status=NoticeStatus.SENT).aggregate(last=Max("sent_at"))
     waiting = Notice.objects.filter(status__in=WAITING)
     retry = Notice.objects.filter(status=NoticeStatus.RETRY).aggregate(
         count=Count("id"), next=Min("next_attempt_at")
@@ -64,7 +64,7 @@ def check(now: datetime.datetime | None = None) -> Health:
     return Health(
         workers_alive=heartbeat.alive(now).count(),
         worker_last_seen=beats["seen"],
-        last_delivery_at=beats["delivered"],
+        last_delivery_at=sent["last"],
         notices_waiting=waiting.count(),
         notices_retry=retry["count"],
         next_retry_at=retry["next"],

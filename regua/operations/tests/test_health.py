@@ -68,13 +68,14 @@ def test_an_active_schedule_with_no_worker_counts_as_work_waiting(client):
 def test_the_painel_shows_a_red_banner_when_notices_wait_and_no_worker_was_seen(signed_in):
     with time_machine.travel(NOW, tick=False):
         make_notices(3)
+        make_notices(1, status="sent", sent_at=NOW - datetime.timedelta(minutes=30))
         heartbeat.beat("worker:maquina-a:1", delivered=5)
     with time_machine.travel(LATER, tick=False):
         page = signed_in.get("/").content.decode()
     assert 'role="alert" id="ops-banner"' in page
     assert "Nenhum worker ativo desde 01/12/2026 09:00, mas há 3 cartas esperando envio" in page
     assert "0 workers ativos" in page
-    assert "01/12/2026 09:00" in page  # the last delivery
+    assert "08:30" in page[page.index('id="ops-last-delivery"') :][:300]
 
 
 @pytest.mark.django_db
