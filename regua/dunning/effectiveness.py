@@ -135,12 +135,38 @@ def wilson(successes: int, trials: int, z: float = 1.96) -> tuple[Decimal, Decim
     )
 
 
-def _sql(by: str) -> tuple[str, list[Any]]:
-    """The report's one statement for ``by``, with its parameters before the period's."""
-    sqlite = connection.vendor == "sqlite"
+def sent_items_sql() -> tuple[str, list[Any]]:
+    """Every título of every sent notice, with the day it was sent (São Paulo's calendar)."""
     sent_on, sent_params = connection.ops.datetime_cast_date_sql(
         "n.sent_at", (), timezone.get_current_timezone_name()
     )
+    sql = f"""
+    SELECT 1 AS is_notice, i.id AS touch_id, i.receivable_id, i.balance,
+           i.delay_range_id AS range_id, i.range_start, i.due_date,
+           n.id AS notice_id, n.branch_id, n.template_number, {sent_on} AS touched_on
+    FROM dunning_noticeitem i JOIN dunning_notice n ON n.id = i.notice_id
+    WHERE n.status = %s AND n.sent_at IS NOT NULL"""  # noqa: S608 - a fixed fragment
+    return sql, [*sent_params, NoticeStatus.SENT.value]
+
+
+def payments_sql() -> tuple[str, list[Any]]:
+    """Every payment: the events, and the single paid amount of títulos without any."""
+    sql = """
+    SELECT e.id AS event_id, e.receivable_id, e.amount, e.paid_date, e.kind
+    FROM receivables_paymentevent e
+    UNION ALL
+    SELECT -r.id, r.id, r.paid_amount, r.paid_date, %s
+    FROM receivables_receivable r
+    WHERE r.paid_amount <> 0 AND r.paid_date IS NOT NULL
+      AND NOT EXISTS (SELECT 1 FROM receivables_paymentevent e WHERE e.receivable_id = r.id)"""
+    return sql, [PaymentKind.LEGACY.value]
+
+
+def _sql(by: str) -> tuple[str, list[Any]]:
+    """The report's one statement for ``by``, with the parameters of its first two parts."""
+    sqlite = connection.vendor == "sqlite"
+    sent_sql, sent_params = sent_items_sql()
+    pay_sql, pay_params = payments_sql()
 
     def days(later: str, earlier: str) -> str:
         if sqlite:
@@ -170,21 +196,9 @@ def _sql(by: str) -> tuple[str, list[Any]]:
     )
     sums = ", ".join(f"SUM(paid_{n}) AS paid_{n}" for n in WINDOWS)
     sql = f"""
-WITH sent AS (
-    SELECT 1 AS is_notice, i.id AS touch_id, i.receivable_id, i.balance,
-           i.delay_range_id AS range_id, i.range_start, i.due_date,
-           n.id AS notice_id, n.branch_id, n.template_number, {sent_on} AS touched_on
-    FROM dunning_noticeitem i JOIN dunning_notice n ON n.id = i.notice_id
-    WHERE n.status = %s AND n.sent_at IS NOT NULL
+WITH sent AS ({sent_sql}
 ),
-pay AS (
-    SELECT e.id AS event_id, e.receivable_id, e.amount, e.paid_date, e.kind
-    FROM receivables_paymentevent e
-    UNION ALL
-    SELECT -r.id, r.id, r.paid_amount, r.paid_date, %s
-    FROM receivables_receivable r
-    WHERE r.paid_amount <> 0 AND r.paid_date IS NOT NULL
-      AND NOT EXISTS (SELECT 1 FROM receivables_paymentevent e WHERE e.receivable_id = r.id)
+pay AS ({pay_sql}
 ),
 windows AS (
     SELECT r.id AS receivable_id, r.amount, r.branch_id, r.due_date, dr.id AS range_id,
@@ -284,7 +298,7 @@ LEFT JOIN medians m ON m.is_notice = b.is_notice AND m.group_key = b.group_key
 GROUP BY b.is_notice, b.group_key, m.median_days
 ORDER BY b.is_notice DESC, b.group_key
 """  # noqa: S608 - table and column names and fixed fragments; every value is a parameter
-    return sql, list(sent_params)
+    return sql, [*sent_params, *pay_params]
 
 
 def _money(value: Any) -> Decimal:
@@ -307,12 +321,10 @@ def effectiveness(
         raise ValueError(f"o início ({date_from:%d/%m/%Y}) é posterior ao fim ({date_to:%d/%m/%Y})")
     low = date_from or datetime.date(1900, 1, 1)
     high = date_to or datetime.date(9999, 12, 31)
-    sql, sent_params = _sql(by)
+    sql, head = _sql(by)
     # The placeholders in the statement's order.
     params = [
-        *sent_params,
-        NoticeStatus.SENT.value,  # sent
-        PaymentKind.LEGACY.value,  # pay
+        *head,  # sent, pay
         low,  # windows: due dates whose window opens in the period
         high,
         True,

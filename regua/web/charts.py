@@ -51,7 +51,10 @@ def hbars(
     """Horizontal bars for (label, value, value as text), scaled to ``largest`` (else the max)."""
     top = max((v for _, v, _ in items), default=Decimal(0))
     scale_to = largest if largest is not None else top
-    room = width - LABEL_WIDTH - VALUE_WIDTH - 10
+    # The amounts' column is as wide as the longest amount: legible at any size.
+    value_width = max(VALUE_WIDTH, max((len(t) for _, _, t in items), default=0) * CHAR_WIDTH + 10)
+    room = max(width - LABEL_WIDTH - value_width - 10, 60)
+    width = LABEL_WIDTH + room + value_width + 10
     bars = []
     for i, (label, value, text) in enumerate(items):
         length = int(room * value / scale_to) if scale_to > 0 and value > 0 else 0

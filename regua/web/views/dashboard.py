@@ -8,9 +8,10 @@ from django.utils import timezone
 
 from regua.dunning.models import Notice, NoticeStatus
 from regua.operations import painel
-from regua.web import aging
+from regua.web import aging, charts, manager
 from regua.web.permissions import requires
 from regua.web.schedules import next_automatic_run
+from regua.web.templatetags.regua_web import brl
 
 
 @requires(None)
@@ -22,6 +23,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "nav": "dashboard",
         "today": today,
         "bars": aging.bars(buckets),
+        # Horizontal bars: labels and amounts in columns of their own, never on top of each other.
+        "aging_chart": charts.hbars([(b.label, b.balance, brl(b.balance)) for b in buckets]),
         "total": sum(b.balance for b in buckets),
         "sent_30_days": Notice.objects.filter(status=NoticeStatus.SENT, sent_at__gte=since).count(),
         "failed": Notice.objects.filter(status=NoticeStatus.FAILED).count(),
@@ -30,5 +33,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "next_run": next_automatic_run(),
         # Workers, last delivery, the banner when nothing runs, retries (regua.operations).
         **painel.context(),
+        # DSO, recovered after notices, work lists (regua.web.manager).
+        **manager.context(today),
     }
     return render(request, "web/dashboard.html", context)
