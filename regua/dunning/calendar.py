@@ -41,6 +41,7 @@ __all__ = [
     "holidays_of_year",
     "move_due_dates_enabled",
     "remove_holiday",
+    "why_closed",
 ]
 
 DAY = datetime.timedelta(days=1)
@@ -261,6 +262,42 @@ def effective_due_date(
         .first()
     )
     return moved or due_date
+
+
+def why_closed(
+    place: Place, first: datetime.date, last: datetime.date
+) -> list[tuple[datetime.date, str]]:
+    """Why each day from ``first`` to ``last`` (inclusive) is not a business day in ``place``
+    (R2), as a person reads it: the days between a due date and its effective due date."""
+    state, city = place[0].strip().upper(), normalize_city(place[1])
+    national: dict[datetime.date, str] = {}
+    for year in _years(first, last):
+        national.update(_national(year))
+    registered = {
+        h.date: h.name or "feriado cadastrado"
+        for h in Holiday.objects.filter(date__gte=first, date__lte=last)
+        if not h.state
+        or (h.state.upper() == state and (not h.city or normalize_city(h.city) == city))
+    }
+    year_end = PlaceCalendar(*place)
+    reasons = []
+    day = first
+    while day <= last:
+        if day in national:
+            reason = national[day]
+        elif day in registered:
+            reason = registered[day]
+        elif day.weekday() == 5:
+            reason = "sábado"
+        elif day.weekday() == 6:
+            reason = "domingo"
+        elif day == year_end.year_end_closing(day.year):
+            reason = "último dia útil do ano: os bancos não atendem o público"
+        else:
+            reason = "dia útil"
+        reasons.append((day, reason))
+        day += DAY
+    return reasons
 
 
 def holidays_of_year(year: int) -> list[HolidayEntry]:

@@ -21,6 +21,11 @@ MATRIX: dict[str, tuple[Any, ...]] = {
     "customers": ("GET", {}, "operator"),
     "customer": ("GET", {"pk": "customer"}, "operator"),
     "customer_tab": ("GET", {"pk": "customer", "tab": "history"}, "operator"),
+    "customer_pause": ("POST", {"pk": "customer"}, "operator"),  # empty: back with the errors
+    "receivable_search": ("GET", {}, "operator"),
+    "receivable": ("GET", {"pk": "receivable"}, "operator"),
+    "receivable_pause": ("POST", {"pk": "receivable"}, "operator"),
+    "pause_lift": ("POST", {"pk": "pause"}, "operator"),
     "notice": ("GET", {"pk": "notice"}, "operator"),
     "history_export": ("GET", {"fmt": "csv"}, "operator"),
     "effectiveness": ("GET", {}, "operator"),

@@ -11,7 +11,7 @@ from regua.delivery.messages import compose
 from regua.delivery.models import CapturedEmail, Schedule
 from regua.dunning.models import DelayRange, DunningRun, Holiday, Notice
 from regua.dunning.tests.builders import make_notice
-from regua.receivables.models import Customer
+from regua.receivables.models import Customer, Pause, Receivable
 from regua.test import make_branch, make_collection, make_customer, make_range, make_receivable
 
 
@@ -25,6 +25,8 @@ class World:
     holiday: Holiday
     schedule: Schedule
     captured: CapturedEmail
+    receivable: Receivable
+    pause: Pause
 
     @property
     def run(self) -> DunningRun:
@@ -98,4 +100,14 @@ def make_world(user: User) -> World:
         holiday=holiday,
         schedule=Schedule.objects.create(name="Manhã", time_of_day=datetime.time(7, 30)),
         captured=captured,
+        receivable=receivable,
+        # A lifted pause: lifting it again answers "already lifted" and goes back.
+        pause=Pause.objects.create(
+            customer=customer,
+            reason="agreement",
+            created_by="chefe",
+            created_at=timezone.now(),
+            lifted_by="chefe",
+            lifted_at=timezone.now(),
+        ),
     )
