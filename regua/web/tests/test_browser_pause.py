@@ -1,0 +1,87 @@
+"""A clerk's day in a real browser: find a título from the search box, read its history,
+pause the customer after a payment agreement, and lift the pause (R4, R10)."""
+
+import datetime
+
+import pytest
+import time_machine
+from playwright.sync_api import expect
+
+from regua.dunning.runs import execute_run
+from regua.dunning.tests.builders import make_notice
+from regua.test import make_branch, make_customer, make_range, make_receivable
+from regua.web.tests.browser import log_in, screenshot
+from regua.web.tests.conftest import PASSWORD, make_user
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+]
+
+TODAY = datetime.date(2026, 11, 30)
+
+
+def next_run_skips() -> dict[str, str]:
+    """What the next run (a dry run at TODAY) leaves out, by customer."""
+    result = execute_run(TODAY, user="teste", dry_run=True)
+    return {skip["customer"]: skip["reason"] for skip in result.as_json()["skipped"]}
+
+
+@time_machine.travel(datetime.datetime(2026, 11, 30, 12, 0, tzinfo=datetime.UTC), tick=True)
+def test_a_pause_set_on_the_screen_skips_the_customer_until_it_is_lifted(browser_page):
+    first, second = make_range(1, 15, name="Aviso"), make_range(16, 30, 2, name="Carta")
+    branch = make_branch("1")
+    customer = make_customer(
+        "2001", name="MERCADO BOA VISTA LTDA", billing_email="financeiro@boavista.com.br"
+    )
+    receivable = make_receivable(
+        branch, customer, datetime.date(2026, 11, 3), "1234.56", document="654321"
+    )
+    make_notice(
+        first,
+        [receivable],
+        status="sent",
+        reference_date=datetime.date(2026, 11, 10),
+        recipients=["financeiro@boavista.com.br"],
+        smtp_response="250 2.0.0 Ok: queued as 77AB",
+    )
+    make_notice(
+        second,
+        [receivable],
+        status="failed",
+        reference_date=datetime.date(2026, 11, 25),
+        recipients=["financeiro@boavista.com.br"],
+        smtp_response="550 5.1.1 user unknown",
+    )
+    make_user("olga", "operator")
+    assert next_run_skips() == {}
+
+    page = browser_page
+    log_in(page, "olga", PASSWORD)
+    page.get_by_label("Buscar título pela duplicata").fill("654321/1")
+    page.get_by_role("button", name="Buscar").first.click()
+    page.wait_for_url(f"{page.base_url}/titulos/{receivable.pk}/")
+    expect(page.locator("#days-overdue")).to_have_text("27 dias de atraso")
+    history = page.locator("#receivable-history tbody tr")
+    expect(history).to_have_count(2)  # its whole history, newest first
+    expect(history.nth(0)).to_contain_text("550 5.1.1 user unknown")
+    expect(history.nth(1)).to_contain_text("250 2.0.0 Ok: queued as 77AB")
+    screenshot(page, "titulo-historico")
+
+    page.get_by_role("link", name="2001 – MERCADO BOA VISTA LTDA").click()
+    page.get_by_label("Não cobrar até").fill("2026-12-20")
+    page.get_by_label("Motivo").select_option(label="Acordo de pagamento")
+    page.get_by_label("Observação").fill("entrada + 2 parcelas")
+    page.get_by_role("button", name="Suspender").click()
+    expect(page.get_by_role("status")).to_contain_text("Cobrança suspensa até 20/12/2026.")
+    expect(page.locator(".pause-current")).to_contain_text("Definida por olga")
+    screenshot(page, "cliente-suspenso")
+    assert next_run_skips() == {"2001": "customer_blocked"}
+
+    page.get_by_role("button", name="Retirar a suspensão").click()
+    expect(page.get_by_role("status")).to_contain_text("Suspensão retirada")
+    assert next_run_skips() == {}
+
+    page.get_by_role("tab", name="Hist. Cobrança").click()
+    expect(page).to_have_url(f"{page.base_url}/clientes/{customer.pk}/history/")
+    expect(page.locator("#tab-panel tbody tr")).to_have_count(2)
