@@ -86,3 +86,43 @@ def test_the_timeline_draws_the_ranges_in_order_and_the_gaps_between_them(client
     assert "a vencer" in page and "90+ dias" in page
     assert page.index("-5–-1") < page.index("1–15") < page.index("31–9999")
     assert "vence" in page
+
+
+@pytest.mark.django_db
+def test_removing_a_range_with_history_asks_first_and_says_it_will_be_deactivated(
+    client, supervisor
+):
+    r = make_range(1, 15, name="Aviso")
+    customer, branch = make_customer(), make_branch()
+    for document in ("1", "2"):
+        receivable = make_receivable(
+            branch, customer, __import__("datetime").date(2026, 11, 1), document=document
+        )
+        make_notice(r, [receivable])
+    client.force_login(supervisor)
+    page = client.get(reverse("ranges")).content.decode()
+    assert f'href="{reverse("range_remove", args=[r.pk])}"' in page  # a link to the question
+
+    page = client.get(reverse("range_remove", args=[r.pk])).content.decode()
+
+    assert "Esta faixa já foi usada em 2 cartas de cobrança." in page
+    assert "Ela será <strong>desativada</strong>, não excluída" in page
+    assert "Desativar a faixa" in page
+    r.refresh_from_db()
+    assert r.active  # asking changed nothing
+
+
+@pytest.mark.django_db
+def test_removing_a_range_without_history_asks_first_and_says_it_will_be_deleted(
+    client, supervisor
+):
+    r = make_range(1, 15)
+    client.force_login(supervisor)
+
+    page = client.get(reverse("range_remove", args=[r.pk])).content.decode()
+
+    assert "Nenhuma carta usou esta faixa. Ela será <strong>excluída</strong> de vez" in page
+    assert "Excluir a faixa" in page
+    assert DelayRange.objects.filter(pk=r.pk).exists()
+    client.post(reverse("range_remove", args=[r.pk]))
+    assert not DelayRange.objects.exists()

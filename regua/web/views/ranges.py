@@ -4,10 +4,10 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from regua.dunning import ranges
-from regua.dunning.models import DelayRange
+from regua.dunning.models import DelayRange, Notice
 from regua.web.forms import RangeForm
 from regua.web.permissions import acting_name, requires
 from regua.web.timeline import timeline
@@ -60,10 +60,25 @@ def range_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 
 @requires("dunning.manage_ranges")
-@require_POST
+@require_http_methods(["GET", "POST"])
 def range_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET asks for confirmation, saying what will happen (R3): deleted when no notice
+    used the range, deactivated (its history kept) when some did. POST does it."""
     delay_range = get_object_or_404(DelayRange, pk=pk)
     description = delay_range.describe()
+    if request.method == "GET":
+        notices = Notice.objects.filter(delay_range=delay_range).count()
+        return render(
+            request,
+            "web/range_remove.html",
+            {
+                "nav": "ranges",
+                "range": delay_range,
+                "description": description,
+                "notices": notices,
+                "has_history": notices > 0 or ranges.has_history(delay_range),
+            },
+        )
     done = ranges.remove_range(delay_range, acting_name(request))
     if done == "deactivated":
         messages.success(request, f"Faixa {description} desativada: ela tem histórico de cartas.")
