@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "regua.api",
     "regua.privacy",
     "regua.operations",
+    "regua.inbox",
 ]
 
 # Login throttling wraps the ordinary backend (regua.access).
@@ -215,6 +216,17 @@ REGUA_ENCRYPTION_KEY_PATH = DATA_DIR / "encryption.key"
 
 # A worker not heard from for this long is taken for dead (Painel banner, /healthz?workers=1).
 REGUA_WORKER_STALE_SECONDS = envint("REGUA_WORKER_STALE_SECONDS", 180)
+
+# Pasta de importação (regua.inbox): where the ERP drops its exports; empty = off.
+REGUA_INBOX_DIR = envstr("REGUA_INBOX_DIR", "") or ""
+# NAME-PATTERN=kind[+snapshot], comma-separated (default: WinThor's PCFILIAL, PCCOB, PCCLIENT, PCPREST).
+REGUA_INBOX_PATTERNS = envstr("REGUA_INBOX_PATTERNS", "") or ""
+# A file is read once unchanged for this long (the ERP has finished writing it).
+REGUA_INBOX_STABLE_SECONDS = envint("REGUA_INBOX_STABLE_SECONDS", 60)
+# A file refused only for what has not arrived yet is tried again for this long.
+REGUA_INBOX_RETRY_HOURS = envint("REGUA_INBOX_RETRY_HOURS", 6)
+# A snapshot settling more than this share of a branch's open títulos waits for a person.
+REGUA_INBOX_SETTLE_LIMIT_PERCENT = envint("REGUA_INBOX_SETTLE_LIMIT_PERCENT", 30)
 
 # R2: move a due date that falls on a non-business day to the next business day.
 REGUA_MOVE_DUE_DATES = envbool("REGUA_MOVE_DUE_DATES", "True")

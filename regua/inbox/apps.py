@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class InboxConfig(AppConfig):
+    name = "regua.inbox"
+    verbose_name = "Pasta de importação"
