@@ -13,6 +13,7 @@ from typing import Final
 
 ROW: Final = 30
 LABEL_WIDTH: Final = 190
+MAX_LABEL_WIDTH: Final = 230
 VALUE_WIDTH: Final = 110
 # Width of one character of the 12 px chart font, generously (digits and capitals).
 CHAR_WIDTH: Final = 7
@@ -46,21 +47,26 @@ class HBarChart:
 
 
 def hbars(
-    items: list[tuple[str, Decimal, str]], *, width: int = 640, largest: Decimal | None = None
+    items: list[tuple[str, Decimal, str]], *, width: int = 480, largest: Decimal | None = None
 ) -> HBarChart:
     """Horizontal bars for (label, value, value as text), scaled to ``largest`` (else the max)."""
     top = max((v for _, v, _ in items), default=Decimal(0))
     scale_to = largest if largest is not None else top
+    # The labels' column fits the longest label, up to a limit (beyond it, cut with "…").
+    label_width = min(
+        max(LABEL_WIDTH // 2, max((len(t) for t, _, _ in items), default=0) * CHAR_WIDTH + 10),
+        MAX_LABEL_WIDTH,
+    )
     # The amounts' column is as wide as the longest amount: legible at any size.
     value_width = max(VALUE_WIDTH, max((len(t) for _, _, t in items), default=0) * CHAR_WIDTH + 10)
-    room = max(width - LABEL_WIDTH - value_width - 10, 60)
-    width = LABEL_WIDTH + room + value_width + 10
+    room = max(width - label_width - value_width - 10, 60)
+    width = label_width + room + value_width + 10
     bars = []
     for i, (label, value, text) in enumerate(items):
         length = int(room * value / scale_to) if scale_to > 0 and value > 0 else 0
         bars.append(
             HBar(
-                label=fit(label, LABEL_WIDTH - 10),
+                label=fit(label, label_width - 10),
                 full_label=label,
                 value=value,
                 value_text=text,
@@ -73,8 +79,8 @@ def hbars(
         bars=bars,
         width=width,
         height=max(len(items), 1) * ROW + 6,
-        bar_x=LABEL_WIDTH,
-        value_x=LABEL_WIDTH + room + 8,
+        bar_x=label_width,
+        value_x=label_width + room + 8,
         bar_height=ROW - 10,
     )
 
@@ -99,10 +105,11 @@ class LineChart:
 
 
 def line(
-    items: list[tuple[str, Decimal, str]], *, width: int = 640, height: int = 220
+    items: list[tuple[str, Decimal, str]], *, width: int = 480, height: int = 220
 ) -> LineChart:
     """A line over (label, value 0..1, value as text), with 0 %, 50 % and 100 % gridlines."""
-    left, right, top, bottom = 48, 16, 14, 40
+    # Room on the right for the last month's label, centred on its point.
+    left, right, top, bottom = 48, 40, 14, 40
     plot_w, plot_h = width - left - right, height - top - bottom
     count = len(items)
     step = plot_w / (count - 1) if count > 1 else 0
