@@ -187,3 +187,33 @@ def test_inbox_status_reports_what_the_folder_did(folder, settings):
     assert report["counts"] == {"applied": 2}
     assert [f["name"] for f in report["files"]] == ["PCPREST.csv", "PCCLIENT.csv"]
     assert report["files"][0]["kind"] == "receivables" and report["files"][0]["snapshot"]
+
+
+@pytest.mark.django_db
+def test_the_import_page_lists_what_the_folder_did_and_confirms_a_held_snapshot(
+    folder, settings, client
+):
+    from django.contrib.auth.models import User
+
+    settings.REGUA_INBOX_DIR = str(folder)
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    _load_portfolio(folder)
+    lines = (WINTHOR / "PCPREST.csv").read_bytes().splitlines(keepends=True)
+    drop(folder, "PCPREST.csv", b"".join(lines[:11]), minutes_ago=2)
+    [held] = scan(folder)
+    row = InboxFile.objects.get(status="held")
+
+    client.force_login(User.objects.create_user("olga", password="x"))
+    assert client.post(f"/importar/pasta/{row.pk}/confirmar/").status_code == 403
+
+    client.force_login(User.objects.create_superuser("ana", password="x"))
+    page = client.get("/importar/").content.decode()
+    section = page[page.index('id="inbox"') :]
+    assert str(folder) in section
+    assert "PCCLIENT.csv" in section and "Importado" in section
+    assert "Aguardando confirmação" in section and "Confirmar e aplicar" in section
+
+    response = client.post(f"/importar/pasta/{row.pk}/confirmar/")
+    assert response.status_code == 302
+    row.refresh_from_db()
+    assert row.status == "applied"

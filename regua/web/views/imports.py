@@ -1,10 +1,15 @@
 """Importar: upload, a validation pass that writes nothing, then the confirmed import."""
 
+from pathlib import Path
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from regua.inbox import page as inbox_page
+from regua.inbox.folder import Inbox, InboxError
+from regua.inbox.models import InboxFile, InboxStatus
 from regua.web import imports
 from regua.web.forms import ImportForm
 from regua.web.permissions import acting_name, requires
@@ -38,7 +43,26 @@ def import_upload(request: HttpRequest) -> HttpResponse:
                 "token": token if can_confirm else None,
             },
         )
-    return render(request, "web/import.html", {"nav": "import", "form": form})
+    return render(
+        request, "web/import.html", {"nav": "import", "form": form, **inbox_page.context()}
+    )
+
+
+@requires("receivables.import_data")
+@require_POST
+def inbox_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    """A snapshot the import folder held (mass settlement) applied after a person looked."""
+    row = get_object_or_404(InboxFile, pk=pk)
+    try:
+        outcome = Inbox(Path(row.moved_to).parent.parent).confirm(row, acting_name(request))
+    except InboxError as error:
+        messages.error(request, str(error))
+    else:
+        if outcome.status == InboxStatus.APPLIED:
+            messages.success(request, f"{row.name}: {outcome.summary}")
+        else:
+            messages.error(request, f"{row.name}: {outcome.summary}")
+    return redirect("import")
 
 
 @requires("receivables.import_data")

@@ -113,6 +113,15 @@ class Command(BaseCommand):
                     {**env, "REGUA_PROCESS_NAME": "worker"},
                 )
             )
+            if getattr(settings, "REGUA_INBOX_DIR", ""):
+                # The ERP's files picked up (regua.inbox), beside the worker.
+                children.append(
+                    Child(
+                        "inbox",
+                        [sys.executable, "-m", "regua", "inbox", "scan"],
+                        {**env, "REGUA_PROCESS_NAME": "inbox"},
+                    )
+                )
         log.info(
             "regua serve em http://%s/ (%s; %d %s web, %d linhas cada%s)",
             options["bind"],
