@@ -2,10 +2,12 @@
 
 import datetime
 import itertools
+from collections import Counter
 from decimal import Decimal
 from typing import Any
 
-from regua.dunning.models import DelayRange
+from regua.dunning import lifecycle
+from regua.dunning.models import DelayRange, Notice
 from regua.letters.models import LetterTemplate
 from regua.receivables.models import Branch, CollectionType, Customer, Receivable
 
@@ -79,3 +81,26 @@ def make_range(
         generation=generation,
         **fields,
     )
+
+
+def set_state(notice: Notice, status: str, **fields: Any) -> Notice:
+    """Put a notice in ``status`` with these fields, its items' R5 guard in step, whatever
+    state it was in: for arranging a test (the product moves notices with
+    ``regua.dunning.lifecycle``'s guarded transitions)."""
+    notice.status = status
+    for name, value in fields.items():
+        setattr(notice, name, value)
+    notice.save(update_fields=["status", *fields])
+    notice.items.update(blocks=lifecycle.blocks(status))
+    return notice
+
+
+def deliver_queued() -> Counter[str]:
+    """Run the queued tasks in this process, as `regua worker` does; what they delivered."""
+    from regua.delivery.worker import TaskRunner
+
+    runner = TaskRunner("test-worker")
+    tally: Counter[str] = Counter()
+    while (done := runner.run_one()) is not None:
+        tally.update(done)
+    return tally

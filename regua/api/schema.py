@@ -237,6 +237,7 @@ COMPONENTS: dict[str, Any] = {
                 "date": {"type": "string", "format": "date"},
                 "created_at": {"type": "string", "format": "date-time"},
                 "finished_at": _nullable({"type": "string", "format": "date-time"}),
+                "interrupted_at": _nullable({"type": "string", "format": "date-time"}),
                 "user": {"type": "string"},
                 "filters": {"type": "object"},
                 "group": {"type": "string", "enum": ["customer", "receivable"]},

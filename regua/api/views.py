@@ -20,6 +20,7 @@ from regua.api.params import (
     read_json,
 )
 from regua.api.uploads import result_json, rows_to_csv
+from regua.delivery import dispatch
 from regua.dunning.history import history as notice_history
 from regua.dunning.history import notice_json, parse_receivable_key
 from regua.dunning.models import DunningRun, GroupBy, Notice, NoticeStatus
@@ -43,6 +44,7 @@ def run_json(run: DunningRun) -> dict[str, Any]:
         "date": run.reference_date.isoformat(),
         "created_at": _when(run.created_at),
         "finished_at": _when(run.finished_at),
+        "interrupted_at": _when(run.interrupted_at),
         "user": run.user,
         "filters": run.filters,
         "group": run.group_by,
@@ -143,9 +145,10 @@ def create_run(request: HttpRequest) -> JsonResponse:
     """Emitir, as `regua run --no-wait --json` does: workers deliver the e-mail notices."""
     options = run_options(read_json(request, SMALL_BODY))
     try:
-        result = execute_run(user=request.user.get_username(), deliver="enqueue", **options)
+        result = execute_run(user=request.user.get_username(), **options)
     except SelectionError as failure:
         raise ApiError(400, " ".join(failure.messages)) from None
+    dispatch(result.pending, "queue")
     # A dry run creates nothing: 200. A run is a new resource: 201 and where it lives.
     if result.run is None:
         return JsonResponse(result.as_json())

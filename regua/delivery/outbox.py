@@ -1,7 +1,7 @@
 """The outbox: notices delivered once, never twice, never lost.
 
 A notice row is its own outbox entry (pending → sending → sent / retry /
-failed). A worker claims a small group with one atomic UPDATE guarded by the
+failed); every change of its state is made by ``regua.dunning.lifecycle``. A worker claims a small group with one atomic UPDATE guarded by the
 status and checks what it got (healthchecks' ``process_one_flip``); the
 Message-ID is stored in that same transaction, before any SMTP talk, so a
 crash can be recognised in the server's logs. The group's messages go over one
@@ -18,20 +18,20 @@ import socket
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
-from django.db.models import CharField, F, Q, Value
+from django.db.models import CharField, Q, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
 from regua.access.permissions import actor_name
 from regua.audit import log
-from regua.delivery import pace
+from regua.delivery import How, pace
 from regua.delivery.capture import CaptureSession
 from regua.delivery.messages import (
     MessageError,
@@ -43,10 +43,19 @@ from regua.delivery.messages import (
     sender_for,
 )
 from regua.delivery.models import BranchSender, CapturedEmail, EmailSettings
-from regua.delivery.smtp import FAILED, RETRY, SENT, Result, SmtpSession
-from regua.dunning.models import BLOCKING_STATUSES, DunningRun, Notice, NoticeItem, NoticeStatus
+from regua.delivery.smtp import FAILED, SENT, Result, SmtpSession
+from regua.dunning import lifecycle
+from regua.dunning.lifecycle import (  # noqa: F401 - the retry policy, as delivery names it
+    BACKOFF_FIRST,
+    BACKOFF_LIMIT,
+    DISCARDABLE,
+    MAX_ATTEMPTS,
+    RESENDABLE,
+    UNCERTAIN_REASON,
+    backoff,
+)
+from regua.dunning.models import DunningRun, Notice, NoticeItem, NoticeStatus
 from regua.dunning.notices import drop_settled_items
-from regua.dunning.runs import refresh_run_counts
 from regua.letters.rendering import RenderedNotice, render_notices
 from regua.receivables.importing.sql import update_instances
 from regua.receivables.models import Customer, Receivable
@@ -57,29 +66,13 @@ AUTOMATIC = "automatic"
 # Small groups: a crash leaves at most one group uncertain, yet a commit is
 # shared by enough messages to keep up with the server.
 GROUP_SIZE = 25
-MAX_ATTEMPTS = 10
-BACKOFF_FIRST = datetime.timedelta(minutes=1)
-BACKOFF_LIMIT = datetime.timedelta(hours=6)
-UNCERTAIN_REASON = (
-    "o envio foi interrompido sem confirmação do servidor; confira se o cliente recebeu "
-    "(pelo Message-ID) e reenvie ou descarte"
-)
 
 # Set by the worker on SIGTERM: every delivery loop in the process stops
 # after the message in flight and hands back what it had not started.
 SHUTDOWN = threading.Event()
 
-_CLAIMABLE = (NoticeStatus.PENDING, NoticeStatus.RETRY)
-_RESULT_FIELDS = [
-    "status",
-    "reason",
-    "smtp_response",
-    "accepted_recipients",
-    "refused_recipients",
-    "sent_at",
-    "next_attempt_at",
-    "lease_until",
-]
+# What an attempt writes besides the state lifecycle.outcome decides.
+_RESULT_FIELDS = ["smtp_response", "accepted_recipients", "refused_recipients"]
 _RENDERED_FIELDS = ["subject", "body_text", "body_html", "pdf"]
 
 
@@ -99,11 +92,6 @@ def lease() -> datetime.timedelta:
 
 def new_worker_id(kind: str = "worker") -> str:
     return f"{kind}:{socket.gethostname()[:40]}:{os.getpid()}:{secrets.token_hex(3)}"
-
-
-def backoff(attempts: int) -> datetime.timedelta:
-    """1, 2, 4 … minutes after each failed attempt, never more than six hours."""
-    return min(BACKOFF_FIRST * 2 ** max(attempts - 1, 0), BACKOFF_LIMIT)
 
 
 def _chunks(ids: list[int], size: int) -> Iterator[list[int]]:
@@ -128,7 +116,7 @@ def claim(
     """Take up to ``limit`` due notices for this worker: pending/retry → sending, atomically."""
     now = now or timezone.now()
     limit = limit or GROUP_SIZE
-    due = Notice.objects.filter(status__in=_CLAIMABLE).filter(
+    due = Notice.objects.filter(status__in=lifecycle.CLAIMABLE).filter(
         Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
     )
     if notice_ids is not None:
@@ -144,12 +132,7 @@ def claim(
         if not candidates:
             return []
         ids = [pk for pk, _ in candidates]
-        taken = Notice.objects.filter(pk__in=ids, status__in=_CLAIMABLE).update(
-            status=NoticeStatus.SENDING,
-            claimed_by=worker_id,
-            lease_until=now + lease(),
-            attempts=F("attempts") + 1,
-        )
+        taken = lifecycle.claim(ids, worker_id, lease_until=now + lease())
         if taken != len(ids):
             # Someone changed some of them between our read and our update:
             # keep only the rows the update really gave us.
@@ -175,11 +158,7 @@ def claim(
 
 def expire_leases(now: datetime.datetime | None = None) -> int:
     """Notices left in "sending" by a worker that stopped renewing its lease → uncertain."""
-    now = now or timezone.now()
-    # "uncertain" blocks like "sending" (R5): the items' guard stays as it is.
-    count = Notice.objects.filter(status=NoticeStatus.SENDING, lease_until__lt=now).update(
-        status=NoticeStatus.UNCERTAIN, reason=UNCERTAIN_REASON[:200], lease_until=None
-    )
+    count = lifecycle.expire(now or timezone.now())
     if count:
         logger.warning("%d carta(s) ficaram incertas: o worker parou durante o envio", count)
     return count
@@ -358,7 +337,10 @@ class Courier:
         return self.commit(batch)
 
     def deliver(
-        self, next_claim: Callable[[], list[Claimed]], max_groups: int | None = None
+        self,
+        next_claim: Callable[[], list[Claimed]],
+        max_groups: int | None = None,
+        after_group: Callable[[], None] | None = None,
     ) -> Counter[str]:
         """Claimed groups one after another over the same connection, until none is left."""
         tally: Counter[str] = Counter()
@@ -369,6 +351,8 @@ class Courier:
                 break
             tally.update(self.deliver_group(claimed))
             groups += 1
+            if after_group is not None:
+                after_group()
         return tally
 
     @transaction.atomic
@@ -382,27 +366,22 @@ class Courier:
     ) -> Counter[str]:
         """Write the group's outcomes; returns how many notices ended in each state."""
         now = timezone.now()
-        changed: list[Notice] = []
+        attempted: list[Notice] = []
         for notice in notices:
             result = results.get(notice.pk)
             if result is not None:
                 _apply(notice, result, now)
-                changed.append(notice)
+                attempted.append(notice)
         # Guarded by state and worker: a row whose lease ran out is left as the sweeper made it.
-        written = _update_rows(changed, _RESULT_FIELDS, claimed_by=self.worker_id)
-        if written != len(changed):
-            actual = dict(
-                Notice.objects.filter(pk__in=[n.pk for n in changed]).values_list("pk", "status")
-            )
-            for notice in [n for n in changed if actual.get(n.pk) != n.status]:
-                logger.error(
-                    "carta %s: o lease expirou antes do registro do resultado (%s); "
-                    "ela fica como está para revisão",
-                    notice.pk,
-                    notice.status,
-                )
-                changed.remove(notice)
+        changed = lifecycle.record_outcomes(attempted, _RESULT_FIELDS, self.worker_id)
         mine = {n.pk for n in changed}
+        for notice in [n for n in attempted if n.pk not in mine]:
+            logger.error(
+                "carta %s: o lease expirou antes do registro do resultado (%s); "
+                "ela fica como está para revisão",
+                notice.pk,
+                notice.status,
+            )
         self.runs.update(n.run_id for n in changed)
         refused_for_good: dict[int, set[str]] = {}
         for notice in changed:
@@ -411,11 +390,9 @@ class Courier:
                 refused_for_good.setdefault(notice.customer_id, set()).update(
                     a.lower() for a in for_good
                 )
-        _update_rows([n for n in rendered if n.pk in mine], _RENDERED_FIELDS)
-        # Notice.set_status's rule, for the whole group: the R5 guard follows the state.
-        NoticeItem.objects.filter(
-            notice_id__in=[n.pk for n in changed if n.status not in BLOCKING_STATUSES]
-        ).update(blocks=False)
+        written = [n for n in rendered if n.pk in mine]
+        if written:
+            update_instances(written, _RENDERED_FIELDS)
         _mark_invalid(refused_for_good)
         if isinstance(self.session, CaptureSession):
             sent = {n.pk for n in changed if n.status == SENT}
@@ -423,45 +400,16 @@ class Courier:
                 c for c in self.session.take_captured() if c.notice_id in sent
             )
         # Claimed but never started (shutdown): back as they were, the attempt not counted.
-        for status in _CLAIMABLE:
-            back = [pk for pk in released if previous.get(pk) == status]
-            if back:
-                Notice.objects.filter(
-                    pk__in=back, status=NoticeStatus.SENDING, claimed_by=self.worker_id
-                ).update(status=status, attempts=F("attempts") - 1, lease_until=None, claimed_by="")
+        lifecycle.release({pk: previous[pk] for pk in released if pk in previous}, self.worker_id)
         return Counter(n.status for n in changed)
 
 
-def _update_rows(notices: list[Notice], names: list[str], *, claimed_by: str = "") -> int:
-    """Write these fields of each notice, all rows in one statement.
-
-    With ``claimed_by``, only rows still "sending" for that worker are written.
-    Returns how many rows were written.
-    """
-    guard = {"status": NoticeStatus.SENDING.value, "claimed_by": claimed_by} if claimed_by else None
-    return update_instances(notices, names, where=guard)
-
-
 def _apply(notice: Notice, result: Result, now: datetime.datetime) -> None:
-    notice.lease_until = None
     notice.smtp_response = result.response
     notice.refused_recipients = result.refused
-    notice.next_attempt_at = None
     if result.status == SENT:
-        notice.status = NoticeStatus.SENT
-        notice.reason = ""
-        notice.sent_at = now
         notice.accepted_recipients = result.accepted
-    elif result.status == RETRY and notice.attempts < MAX_ATTEMPTS:
-        notice.status = NoticeStatus.RETRY
-        notice.reason = result.reason[:200]
-        notice.next_attempt_at = now + backoff(notice.attempts)
-    elif result.status == RETRY:
-        notice.status = NoticeStatus.FAILED
-        notice.reason = f"tentativas esgotadas ({notice.attempts}): {result.reason}"[:200]
-    else:
-        notice.status = result.status
-        notice.reason = result.reason[:200]
+    lifecycle.outcome(notice, result.status, result.reason, now)
 
 
 def _mark_invalid(addresses: dict[int, set[str]]) -> None:
@@ -482,8 +430,12 @@ def deliver_due(
     stop: Callable[[], bool] | None = None,
     max_groups: int | None = None,
     cfg: EmailSettings | None = None,
+    after_group: Callable[[], None] | None = None,
 ) -> Counter[str]:
-    """Claim and deliver due notices (all, or among ``notice_ids``) until none is left."""
+    """Claim and deliver due notices (all, or among ``notice_ids``) until none is left.
+
+    ``after_group`` is called after each group (a run delivered here renews its lease).
+    """
     cfg = cfg or EmailSettings.load()
     tally: Counter[str] = Counter()
     if not cfg.is_ready:
@@ -494,45 +446,54 @@ def deliver_due(
     with Courier(cfg, worker_id, stop) as courier:
         tally.update(
             courier.deliver(
-                lambda: claim(worker_id, domain=domain, notice_ids=notice_ids), max_groups
+                lambda: claim(worker_id, domain=domain, notice_ids=notice_ids),
+                max_groups,
+                after_group,
             )
         )
     # The runs' counters (sent, failed…) follow what delivery did.
     for run in DunningRun.objects.filter(pk__in=courier.runs):
-        refresh_run_counts(run)
+        lifecycle.refresh_run_counts(run)
     return tally
 
 
-def _wait_for_other_workers(ids: list[int]) -> None:
+def _wait_for_other_workers(ids: list[int], alive: Callable[[], None] | None) -> None:
     """Until no notice of ``ids`` is in another worker's hands (bounded by the lease)."""
     deadline = time.monotonic() + lease().total_seconds() + 10
     while Notice.objects.filter(pk__in=ids, status=NoticeStatus.SENDING).exists():
         if time.monotonic() > deadline or SHUTDOWN.is_set():
             return
         expire_leases()
+        if alive is not None:
+            alive()
         SHUTDOWN.wait(0.5)
 
 
-def deliver_now(notice_ids: list[int]) -> None:
+def deliver_now(notice_ids: list[int], *, alive: Callable[[], None] | None = None) -> Counter[str]:
     """Deliver these notices in this process, returning once each is settled or waiting.
 
     Settled: sent, failed, skipped or discarded; waiting: in retry with its
     next attempt scheduled (never sat out here), held for review, or left
     pending because e-mail is not configured yet (a worker sends it later).
+    ``alive`` is called every group or so while this goes on. Returns how many
+    notices ended in each state.
     """
     ids = sorted({int(pk) for pk in notice_ids})
+    done: Counter[str] = Counter()
     if not ids:
-        return
+        return done
     worker_id = new_worker_id("now")
     for chunk in _chunks(ids, 1000):
-        tally = deliver_due(worker_id, notice_ids=chunk)
+        tally = deliver_due(worker_id, notice_ids=chunk, after_group=alive)
         if tally["not_configured"]:
             logger.warning(
                 "o envio de e-mail não está configurado: as cartas ficam pendentes "
                 "(regua email configure)"
             )
-            return
-        _wait_for_other_workers(chunk)
+            return done
+        done.update(tally)
+        _wait_for_other_workers(chunk, alive)
+    return done
 
 
 def enqueue_delivery(notice_ids: list[int]) -> None:
@@ -554,16 +515,23 @@ def enqueue_delivery(notice_ids: list[int]) -> None:
     transaction.on_commit(enqueue)
 
 
-RESENDABLE = frozenset({NoticeStatus.UNCERTAIN, NoticeStatus.FAILED, NoticeStatus.RETRY})
-DISCARDABLE = frozenset(
-    {
-        NoticeStatus.PENDING,
-        NoticeStatus.HELD,
-        NoticeStatus.RETRY,
-        NoticeStatus.UNCERTAIN,
-        NoticeStatus.FAILED,
-    }
-)
+def dispatch(
+    notice_ids: list[int], how: How, *, alive: Callable[[], None] | None = None
+) -> Counter[str]:
+    """Hand notices a run or an approval left pending to delivery.
+
+    "now": delivered in this process before returning (``alive`` called as it
+    goes); "queue": a task for the workers once the current transaction
+    commits; "workers": nothing to do, the workers' sweep of the outbox finds
+    them. Returns what became of them (empty unless "now").
+    """
+    if how == "now":
+        return deliver_now(notice_ids, alive=alive)
+    if how == "queue":
+        enqueue_delivery(notice_ids)
+    elif how != "workers":
+        raise ValueError(f"unknown delivery: {how!r}")
+    return Counter()
 
 
 def resend(notice: Notice, user: AbstractBaseUser | str) -> Notice:
@@ -579,8 +547,9 @@ def resend(notice: Notice, user: AbstractBaseUser | str) -> Notice:
         before = current.status
         try:
             with transaction.atomic():
-                current.set_status(
-                    NoticeStatus.PENDING,
+                lifecycle.move(
+                    current,
+                    lifecycle.RESEND,
                     reason="",
                     next_attempt_at=None,
                     lease_until=None,
@@ -617,7 +586,7 @@ def discard(notice: Notice, user: AbstractBaseUser | str, reason: str) -> Notice
                 "ser descartada."
             )
         before = current.status
-        current.set_status(NoticeStatus.DISCARDED, reason=reason[:200], lease_until=None)
+        lifecycle.move(current, lifecycle.DISCARD, reason=reason[:200], lease_until=None)
         log.record(
             name,
             "notice.discard",
@@ -639,11 +608,3 @@ def summary(tally: Counter[str]) -> str:
     if tally[NoticeStatus.DISCARDED]:
         parts.append(f"{tally[NoticeStatus.DISCARDED]} descartada(s) por pagamento")
     return ", ".join(parts)
-
-
-def due_count(ids: Iterable[int] | None = None) -> int:
-    now = timezone.now()
-    due = Notice.objects.filter(status__in=_CLAIMABLE).filter(
-        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
-    )
-    return due.filter(pk__in=list(ids)).count() if ids is not None else due.count()

@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from regua.audit import log
+from regua.delivery import dispatch
 from regua.delivery.models import Schedule, ScheduleExecution
 from regua.dunning.calendar import PlaceCalendar
 from regua.dunning.models import GroupBy
@@ -97,9 +98,9 @@ def run_due_schedules(
                 user=AUTOMATIC,
                 filters=Filters.from_json(schedule.filters or {}),
                 group_by=schedule.group_by,
-                deliver="enqueue",
             )
             execution.run = result.run
+            dispatch(result.pending, "queue")
         except SelectionError as e:
             logger.warning(
                 "agendamento %s não pôde emitir: %s", schedule.name, " ".join(e.messages)

@@ -6,6 +6,7 @@ from regua.delivery import outbox
 
 
 @task()
-def deliver_notices(notice_ids: list[int]) -> None:
-    """Deliver these notices (enqueued by ``outbox.enqueue_delivery`` after commit)."""
-    outbox.deliver_now(notice_ids)
+def deliver_notices(notice_ids: list[int]) -> dict[str, int]:
+    """Deliver these notices (queued by ``regua.delivery.dispatch``); returns how many
+    ended in each state, which ``regua worker`` adds to its own count."""
+    return dict(outbox.deliver_now(notice_ids))

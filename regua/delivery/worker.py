@@ -20,7 +20,7 @@ from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
 
 from regua.delivery import heartbeat, outbox
 from regua.delivery.schedules import run_due_schedules
-from regua.dunning.models import NoticeStatus
+from regua.dunning import lifecycle
 
 logger = logging.getLogger(__name__)
 
@@ -30,13 +30,7 @@ TASKS_PER_PASS = 10
 # Schedules are minutes apart: looking every half minute is plenty.
 SCHEDULES_EVERY = 30.0
 
-_DELIVERED = (
-    NoticeStatus.SENT,
-    NoticeStatus.RETRY,
-    NoticeStatus.FAILED,
-    NoticeStatus.SKIPPED,
-    NoticeStatus.DISCARDED,
-)
+_DELIVERED = lifecycle.OUTCOMES
 
 
 class TaskRunner:
@@ -49,10 +43,10 @@ class TaskRunner:
         self.enabled = isinstance(self.backend, DatabaseBackend)
         self.worker_id = worker_id[:64]
 
-    def run_one(self) -> bool:
-        """Run one ready task; False when there was none."""
+    def run_one(self) -> Counter[str] | None:
+        """Run one ready task; what its deliveries became, None when there was no task."""
         if not self.enabled:
-            return False
+            return None
         from django_tasks_db.management.commands.db_worker import Worker as DbWorker
         from django_tasks_db.models import DBTaskResult
         from django_tasks_db.utils import exclusive_transaction
@@ -65,7 +59,7 @@ class TaskRunner:
             if result is not None:
                 result.claim(self.worker_id)
         if result is None:
-            return False
+            return None
         # django-tasks-db's own runner records success or failure of the task.
         DbWorker(
             queue_names=list(self.backend.queues),
@@ -77,7 +71,11 @@ class TaskRunner:
             worker_id=self.worker_id,
             excluded_queue_names=[],
         ).run_task(result)
-        return True
+        # A delivery task returns what became of its notices: the worker counts them too.
+        done = result.return_value
+        if isinstance(done, dict):
+            return Counter({k: v for k, v in done.items() if isinstance(v, int)})
+        return Counter()
 
 
 class Worker:
@@ -115,13 +113,16 @@ class Worker:
             self._beat_at = time.monotonic() + heartbeat.EVERY
             heartbeat.beat(self.worker_id, sum(self.tally[s] for s in _DELIVERED))
         outbox.expire_leases()
+        lifecycle.interrupt_abandoned_runs()
         if time.monotonic() >= self._schedules_at:
             self._schedules_at = time.monotonic() + SCHEDULES_EVERY
             if run_due_schedules(worker_id=self.worker_id):
                 busy = True
         for _ in range(TASKS_PER_PASS):
-            if outbox.SHUTDOWN.is_set() or not tasks.run_one():
+            ran = None if outbox.SHUTDOWN.is_set() else tasks.run_one()
+            if ran is None:
                 break
+            self.tally.update(ran)
             busy = True
         tally = outbox.deliver_due(self.worker_id, max_groups=GROUPS_PER_PASS)
         self.tally.update(tally)

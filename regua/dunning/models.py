@@ -18,6 +18,8 @@ class GroupBy(models.TextChoices):
 
 
 class NoticeStatus(models.TextChoices):
+    """The states of a notice; what each means, allows and becomes: ``regua.dunning.lifecycle``."""
+
     PENDING = "pending", "Pendente"
     HELD = "held", "Aguardando revisão"
     SENDING = "sending", "Enviando"
@@ -26,20 +28,8 @@ class NoticeStatus(models.TextChoices):
     UNCERTAIN = "uncertain", "Incerta"
     FAILED = "failed", "Falhou"
     DISCARDED = "discarded", "Descartada"
+    AWAITING_POST = "awaiting_post", "Aguardando postagem"
     SKIPPED = "skipped", "Não enviada"
-
-
-# DOMAIN's table: the states that block a new notice for the same título and range (R5).
-BLOCKING_STATUSES = frozenset(
-    {
-        NoticeStatus.PENDING,
-        NoticeStatus.HELD,
-        NoticeStatus.SENDING,
-        NoticeStatus.RETRY,
-        NoticeStatus.SENT,
-        NoticeStatus.UNCERTAIN,
-    }
-)
 
 
 class DelayRange(models.Model):
@@ -105,6 +95,11 @@ class DunningRun(models.Model):
     held = models.PositiveIntegerField("em revisão", default=0)
     skipped = models.PositiveIntegerField("não enviadas", default=0)
     failed = models.PositiveIntegerField("com falha", default=0)
+    # Renewed by the process that delivers the run's notices itself (`regua run`
+    # without --no-wait) until it finishes; a run whose lease ran out unfinished
+    # was interrupted (the process was killed): see lifecycle.interrupt_abandoned_runs.
+    lease_until = models.DateTimeField(null=True, blank=True)
+    interrupted_at = models.DateTimeField("interrompida em", null=True, blank=True)
 
     class Meta:
         verbose_name = "emissão"
@@ -115,11 +110,19 @@ class DunningRun(models.Model):
     def __str__(self) -> str:
         return f"Emissão {self.pk} de {self.reference_date:%d/%m/%Y}"
 
+    @property
+    def state_label(self) -> str:
+        """How the pages name where the run is: concluída, interrompida or em andamento."""
+        if self.interrupted_at is not None:
+            return "interrompida"
+        return "concluída" if self.finished_at is not None else "em andamento"
+
 
 class Notice(models.Model):
     """Carta de cobrança: one message from one branch to one customer (R6, R10).
 
     This row is also the outbox entry: delivery claims it, leases it, retries it.
+    Its state changes only through ``regua.dunning.lifecycle``.
     """
 
     run = models.ForeignKey(DunningRun, models.PROTECT, related_name="notice_set")
@@ -175,15 +178,6 @@ class Notice(models.Model):
     def __str__(self) -> str:
         return f"Carta {self.pk} ({self.get_status_display()})"
 
-    @transaction.atomic
-    def set_status(self, status: str, **fields: object) -> None:
-        """Change the state and keep the items' R5 guard in step, in one transaction."""
-        self.status = status
-        for name, value in fields.items():
-            setattr(self, name, value)
-        self.save(update_fields=["status", *fields])
-        self.items.update(blocks=status in BLOCKING_STATUSES)
-
 
 class NoticeItem(models.Model):
     """One título of a notice, as it was when the notice was made (R10)."""
@@ -205,7 +199,8 @@ class NoticeItem(models.Model):
     updated_amount = models.DecimalField(
         "valor atualizado", null=True, blank=True, max_digits=14, decimal_places=2
     )
-    # Mirrors "notice.status in BLOCKING_STATUSES" so the database can hold R5.
+    # Mirrors "the notice's state blocks" so the database can hold R5; written only by
+    # regua.dunning.lifecycle (its initial value, then keep_blocks_in_step).
     blocks = models.BooleanField(default=True)
 
     class Meta:

@@ -6,7 +6,8 @@ from django.db import transaction
 from django.db.models import Sum
 
 from regua.audit import log
-from regua.dunning.models import Notice, NoticeStatus
+from regua.dunning import lifecycle
+from regua.dunning.models import Notice
 from regua.receivables.models import Receivable
 
 
@@ -43,7 +44,7 @@ def drop_settled_items(notice: Notice, user: str) -> bool:
         {"removed": labels, "total_balance": str(total)},
     )
     if not notice.items.exists():
-        notice.set_status(NoticeStatus.DISCARDED, reason="paid")
+        lifecycle.move(notice, lifecycle.DISCARD_PAID, reason="paid")
         log.record(
             user,
             "notice.discard",

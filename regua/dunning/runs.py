@@ -4,8 +4,11 @@
 call. Recording happens in one transaction that first takes the "run" lock row,
 then re-runs the selection, so two runs at once serialise and the second sees
 what the first recorded (R5); the partial unique index on the items is the
-database's last word, and an IntegrityError rolls the whole run back. Delivery
-is asked for only after the transaction commits.
+database's last word, and an IntegrityError rolls the whole run back.
+
+Delivery is the caller's: ``execute_run`` returns the notices it left pending
+and the caller hands them to ``regua.delivery.dispatch`` (now, queued or left
+for the workers). The notices' first states come from ``regua.dunning.lifecycle``.
 """
 
 import datetime
@@ -13,23 +16,19 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import partial
 from json.encoder import encode_basestring as quote
-from typing import Any, Literal, Protocol
+from typing import Any, Protocol
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count
 from django.utils import timezone
 
 from regua.audit import log
-from regua.dunning import recording
+from regua.dunning import lifecycle, recording
 from regua.dunning.history import money
 from regua.dunning.models import (
-    BLOCKING_STATUSES,
     DelayRange,
     DunningLock,
     DunningRun,
-    GenerationType,
     GroupBy,
     Notice,
     NoticeItem,
@@ -39,7 +38,6 @@ from regua.dunning.recipients import recipients_from
 from regua.dunning.selection import Filters, Line, Selection, stream
 from regua.receivables.importing.sql import Writer
 
-Delivery = Literal["now", "enqueue", "none"]
 # How often a run is recorded again when the database refuses it (R5's index),
 # which only happens when something bypassed the run lock.
 RECORD_ATTEMPTS = 3
@@ -181,10 +179,6 @@ class RunResult:
         rows = Notice.objects.filter(run=self.run).values_list("pk", "status", "reason")
         return {pk: (status, reason) for pk, status, reason in rows}
 
-    def notice_objects(self) -> list[Notice]:
-        loaded = Notice.objects.in_bulk([p.notice_id for p in self.notices if p.notice_id])
-        return [loaded[p.notice_id] for p in self.notices if p.notice_id]
-
     def as_json(self) -> dict[str, Any]:
         """The object `regua run --json` prints."""
         notices = [p.as_json() for p in self.notices]
@@ -206,8 +200,7 @@ class RunResult:
         """0 when the run completed, 1 when a notice failed or is uncertain."""
         if self.run is None:
             return 0
-        bad = [NoticeStatus.FAILED, NoticeStatus.UNCERTAIN]
-        return 1 if Notice.objects.filter(run=self.run, status__in=bad).exists() else 0
+        return 1 if lifecycle.run_failed(self.run) else 0
 
 
 def planned_notices(
@@ -255,12 +248,7 @@ def _planned(lines: list[Line], addresses: Callable[[Line], list[str]]) -> Plann
     # The notice speaks with the template and generation of its highest range.
     top = max((line.delay_range for line in lines), key=lambda r: r.start_day)
     recipients = addresses(first)
-    if not recipients:
-        status, reason = NoticeStatus.SKIPPED, "no_email"
-    elif top.generation == GenerationType.EMAIL_AND_LETTER:
-        status, reason = NoticeStatus.HELD, ""
-    else:
-        status, reason = NoticeStatus.PENDING, ""
+    status, reason = lifecycle.initial_state(recipients, top.generation)
     return PlannedNotice(
         branch_id=first.branch_id,
         branch=first.branch,
@@ -273,15 +261,6 @@ def _planned(lines: list[Line], addresses: Callable[[Line], list[str]]) -> Plann
         lines=lines,
         total_balance=sum((line.balance for line in lines), Decimal("0.00")),
     )
-
-
-def plan(selection: Selection) -> list[PlannedNotice]:
-    """The notices of a selection kept whole (see ``planned_notices``)."""
-    lines = selection.candidates
-    for line in lines:
-        if line.contact is None:
-            line.contact = selection.contacts[line.customer_id]
-    return list(planned_notices(lines, selection.group_by, skip=lambda line: None))
 
 
 class _Recorder:
@@ -313,7 +292,7 @@ class _Recorder:
             r.template_id, r.template.number, r.generation, run.reference_date, run.user,
             p.status, p.reason, p.recipients, p.total_balance,
         )  # fmt: skip
-        blocks = p.status in BLOCKING_STATUSES
+        blocks = lifecycle.blocks(p.status)
         for line in p.lines:
             lr = line.delay_range
             self.items.add(
@@ -346,6 +325,7 @@ def _record(
         reference_date=selection.reference_date,
         filters=selection.filters.as_json(),
         group_by=selection.group_by,
+        lease_until=timezone.now() + lifecycle.run_lease(),
     )
     with recording.writing(Notice, NoticeItem) as writer:
         recorder = _Recorder(run, writer)
@@ -388,30 +368,6 @@ def _audit(run: DunningRun, totals: Totals) -> None:
     )
 
 
-def refresh_run_counts(run: DunningRun) -> None:
-    """Count the run's notices by state again (after delivery moved them on)."""
-    by_status = dict(
-        Notice.objects.filter(run=run).values_list("status").annotate(n=Count("pk")).order_by()
-    )
-    run.notices = sum(by_status.values())
-    run.sent = by_status.get(NoticeStatus.SENT, 0)
-    run.held = by_status.get(NoticeStatus.HELD, 0)
-    run.skipped = by_status.get(NoticeStatus.SKIPPED, 0)
-    run.failed = by_status.get(NoticeStatus.FAILED, 0) + by_status.get(NoticeStatus.UNCERTAIN, 0)
-    run.save(update_fields=["notices", "sent", "held", "skipped", "failed", "finished_at"])
-
-
-def _deliver(ids: list[int], how: Delivery) -> None:
-    from regua.delivery import outbox
-
-    if not ids or how == "none":
-        return
-    if how == "now":
-        outbox.deliver_now(ids)
-    else:
-        outbox.enqueue_delivery(ids)
-
-
 def execute_run(
     reference_date: datetime.date | None = None,
     *,
@@ -419,14 +375,17 @@ def execute_run(
     filters: Filters | None = None,
     group_by: str = GroupBy.CUSTOMER,
     dry_run: bool = False,
-    deliver: Delivery = "enqueue",
     min_interval: int | None = None,
     listener: Listener | None = None,
+    finish: bool = True,
 ) -> RunResult:
     """Run the dunning for ``reference_date`` (today by default).
 
-    ``deliver``: "now" delivers the e-mail notices in this process before
-    returning, "enqueue" leaves them to the workers, "none" leaves them pending.
+    The e-mail notices are left pending (``result.pending``) for the caller to
+    hand to delivery. ``finish=False`` keeps the run open, its lease held, for
+    a caller that delivers them itself and then calls ``lifecycle.finish_run``
+    (renewing with ``lifecycle.renew_run`` meanwhile); a run whose process dies
+    before that is marked interrupted by the next one to take the run lock.
     A dry run records nothing (not even calendar days) and returns what would happen.
     The notices and skipped títulos come back in the result, or, given a
     ``listener``, go to it one by one as the run makes them and are not kept (a
@@ -445,15 +404,14 @@ def execute_run(
             try:
                 with transaction.atomic():
                     DunningLock.acquire("run")
+                    lifecycle.interrupt_abandoned_runs()
                     run, totals, pending = _make(selection, hears, min_interval, user=user)
-                    transaction.on_commit(partial(_deliver, pending, deliver))
                 break
             except IntegrityError:
                 if attempt == RECORD_ATTEMPTS:
                     raise
-    if run is not None:
-        run.finished_at = timezone.now()
-        refresh_run_counts(run)
+    if run is not None and finish:
+        lifecycle.finish_run(run)
     return RunResult(
         selection.reference_date,
         dry_run,

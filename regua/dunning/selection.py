@@ -47,9 +47,8 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce, Collate, Round
 
-from regua.dunning import calendar
+from regua.dunning import calendar, lifecycle
 from regua.dunning.models import (
-    BLOCKING_STATUSES,
     CalendarDay,
     DelayRange,
     DunningSettings,
@@ -387,7 +386,7 @@ def _rows(
     if min_interval > 0:
         recent = Notice.objects.filter(
             customer=OuterRef("customer_id"),
-            status__in=BLOCKING_STATUSES,
+            status__in=lifecycle.BLOCKING,
             reference_date__gt=reference_date - datetime.timedelta(days=min_interval),
         )
         queryset = queryset.annotate(recent_notice=Exists(recent))

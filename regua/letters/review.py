@@ -3,13 +3,13 @@
 A held notice gets its PDF the first time it is listed or reviewed, and keeps
 it. Approval re-checks payments (R8: títulos paid meanwhile leave the notice,
 a notice left with none is discarded), renders the letter again from what is
-left, and hands the notice to delivery with the PDF attached. Every approval
-and discard is in the audit log with who did it (R11).
+left, and returns the approved notices for the caller to hand to delivery
+(``regua.delivery.dispatch``). Every approval and discard is in the audit log
+with who did it (R11).
 """
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Literal
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from regua.access.permissions import User, actor_name
 from regua.audit import log
-from regua.delivery.outbox import deliver_now, enqueue_delivery
+from regua.dunning import lifecycle
 from regua.dunning.history import with_items
 from regua.dunning.models import DunningRun, Notice, NoticeStatus
 from regua.dunning.notices import drop_settled_items
@@ -88,17 +88,11 @@ def _locked_held(notice_id: int, result: ReviewResult) -> Notice | None:
     return notice
 
 
-def approve(
-    notice_ids: Iterable[int],
-    user: User,
-    *,
-    deliver: Literal["now", "enqueue"] | None = "enqueue",
-) -> ReviewResult:
-    """Approve held notices: R8's re-check, the letter rendered and attached, then delivery.
+def approve(notice_ids: Iterable[int], user: User) -> ReviewResult:
+    """Approve held notices: R8's re-check, the letter rendered and attached.
 
-    ``deliver="enqueue"`` leaves sending to the workers once the approval is
-    committed, ``"now"`` sends in this process before returning, ``None`` only
-    approves.
+    ``result.done`` are the approved notices, now pending: the caller hands them
+    to ``regua.delivery.dispatch``.
     """
     name = actor_name(user, PERMISSION)
     result = ReviewResult()
@@ -111,15 +105,11 @@ def approve(
                 result.paid.append(notice_id)
                 continue
             pdf = render_letter(notice)
-            notice.set_status(
-                NoticeStatus.PENDING, reviewed_by=name, reviewed_at=timezone.now(), pdf=pdf
+            lifecycle.move(
+                notice, lifecycle.APPROVE, reviewed_by=name, reviewed_at=timezone.now(), pdf=pdf
             )
             log.record(name, "notice.approve", notice, f"Carta {notice_id} aprovada para envio.")
             result.done.append(notice_id)
-    if result.done and deliver == "enqueue":
-        enqueue_delivery(result.done)
-    elif result.done and deliver == "now":
-        deliver_now(result.done)
     return result
 
 
@@ -137,8 +127,12 @@ def discard(notice_ids: Iterable[int], user: User, reason: str) -> ReviewResult:
             notice = _locked_held(notice_id, result)
             if notice is None:
                 continue
-            notice.set_status(
-                NoticeStatus.DISCARDED, reason=reason, reviewed_by=name, reviewed_at=timezone.now()
+            lifecycle.move(
+                notice,
+                lifecycle.DISCARD,
+                reason=reason,
+                reviewed_by=name,
+                reviewed_at=timezone.now(),
             )
             log.record(
                 name,

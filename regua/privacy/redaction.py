@@ -21,7 +21,8 @@ from django.utils import timezone
 
 from regua.audit import log
 from regua.audit.models import AuditEntry
-from regua.dunning.models import Notice, NoticeStatus
+from regua.dunning import lifecycle
+from regua.dunning.models import Notice
 from regua.privacy.signals import customer_redacted
 from regua.privacy.storage import compact_after_commit
 from regua.receivables.models import Customer, Receivable
@@ -44,15 +45,6 @@ CUSTOMER_FIELDS: dict[str, Any] = {
     "invalid_emails": [],
 }
 
-# A notice still on its way (DOMAIN's states): redacting it would send a letter
-# without recipients or text, so the redaction waits for it.
-IN_FLIGHT = (
-    NoticeStatus.PENDING,
-    NoticeStatus.HELD,
-    NoticeStatus.SENDING,
-    NoticeStatus.RETRY,
-    NoticeStatus.UNCERTAIN,
-)
 
 # Shorter values would match unrelated text ("SP", "12").
 _MIN_VALUE_LENGTH = 3
@@ -132,7 +124,9 @@ def redact_customer(customer: Customer, *, reason: str, user: str) -> RedactionR
 def _redact(customer: Customer, reason: str, user: str) -> RedactionResult:
     customer = Customer.objects.select_for_update().get(pk=customer.pk)
     notices = list(Notice.objects.filter(customer=customer).order_by("pk"))
-    waiting = [n for n in notices if n.status in IN_FLIGHT]
+    # A notice still on its way: redacting it would send a letter without
+    # recipients or text, so the redaction waits for it.
+    waiting = [n for n in notices if n.status in lifecycle.ONGOING]
     if waiting:
         listed = ", ".join(f"{n.pk} ({n.get_status_display().lower()})" for n in waiting[:20])
         raise RedactionRefused(

@@ -18,16 +18,10 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from regua.audit import log
-from regua.dunning.models import DunningRun, Notice, NoticeItem, NoticeStatus
+from regua.dunning import lifecycle
+from regua.dunning.models import DunningRun, Notice, NoticeItem
 from regua.privacy.signals import history_pruning
 from regua.privacy.storage import compact_after_commit
-
-FINAL_STATUSES = (
-    NoticeStatus.SENT,
-    NoticeStatus.FAILED,
-    NoticeStatus.DISCARDED,
-    NoticeStatus.SKIPPED,
-)
 
 DEFAULT_RETENTION_DAYS = 1825
 
@@ -49,13 +43,13 @@ class PruneResult:
 
 def prunable_notices(cutoff: datetime.datetime) -> QuerySet[Notice]:
     """The notices made before ``cutoff`` that are in a final state."""
-    return Notice.objects.filter(created_at__lt=cutoff, status__in=FINAL_STATUSES)
+    return Notice.objects.filter(created_at__lt=cutoff, status__in=lifecycle.FINAL)
 
 
 def prunable_runs(cutoff: datetime.datetime) -> QuerySet[DunningRun]:
     """Runs from before ``cutoff`` left with no notice once the prunable ones are gone."""
     kept = Notice.objects.filter(run=OuterRef("pk")).exclude(
-        Q(created_at__lt=cutoff) & Q(status__in=FINAL_STATUSES)
+        Q(created_at__lt=cutoff) & Q(status__in=lifecycle.FINAL)
     )
     return DunningRun.objects.filter(created_at__lt=cutoff).exclude(Exists(kept))
 

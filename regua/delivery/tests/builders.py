@@ -6,8 +6,8 @@ from decimal import Decimal
 from typing import Any
 
 from regua.delivery.models import EmailSettings
+from regua.dunning import lifecycle
 from regua.dunning.models import (
-    BLOCKING_STATUSES,
     DelayRange,
     DunningRun,
     Notice,
@@ -113,7 +113,7 @@ def make_notices(
             range_start=the_range.start_day,
             range_end=the_range.end_day,
             balance=receivable.amount,
-            blocks=status in BLOCKING_STATUSES,
+            blocks=lifecycle.blocks(status),
         )
         for notice, receivable in zip(notices, receivables, strict=True)
     )

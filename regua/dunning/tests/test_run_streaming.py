@@ -70,10 +70,10 @@ def test_the_lines_come_in_notice_order_by_codes_as_text(portfolio):
 
 
 def test_a_listener_hears_every_notice_and_skip_and_the_result_keeps_none(portfolio):
-    kept = execute_run(TODAY, user="ana", deliver="none", dry_run=True)
+    kept = execute_run(TODAY, user="ana", dry_run=True)
     heard = Heard()
 
-    result = execute_run(TODAY, user="ana", deliver="none", listener=heard)
+    result = execute_run(TODAY, user="ana", listener=heard)
 
     assert (result.notices, result.skipped) == ([], [])
     assert heard.restarts == 1
@@ -102,12 +102,12 @@ def test_a_listener_hears_every_notice_and_skip_and_the_result_keeps_none(portfo
 
 
 def test_ids_of_deleted_notices_are_never_given_again(portfolio):
-    first = execute_run(TODAY, user="ana", deliver="none")
+    first = execute_run(TODAY, user="ana")
     highest = max(Notice.objects.values_list("pk", flat=True))
     NoticeItem.objects.all().delete()
     Notice.objects.all().delete()
 
-    second = execute_run(TODAY, user="ana", deliver="none")
+    second = execute_run(TODAY, user="ana")
 
     ids = [p.notice_id or 0 for p in second.notices]
     assert min(ids) > highest
@@ -119,7 +119,7 @@ def test_the_json_of_regua_run_is_the_results_json(portfolio):
     call_command("run", "--date", TODAY.isoformat(), "--json", "--no-wait", stdout=out)
     printed = json.loads(out.getvalue())
 
-    again = execute_run(TODAY, user="ana", deliver="none", dry_run=True).as_json()
+    again = execute_run(TODAY, user="ana", dry_run=True).as_json()
     assert printed["dry_run"] is False and printed["run"] is not None
     assert len(printed["notices"]) == 10
     # Everything is recorded now: the same selection skips every título as already sent.
@@ -173,7 +173,7 @@ def test_the_notice_json_written_straight_is_the_notice_json():
     blocked = make_customer("X", email="")
     make_receivable(branch, blocked, TODAY - datetime.timedelta(days=6), "0.01")
 
-    planned = execute_run(TODAY, user="ana", deliver="none").notices
+    planned = execute_run(TODAY, user="ana").notices
 
     assert [p.status for p in planned] == ["skipped", "pending"]  # "X" sorts before "Ç"
     for p in planned:
@@ -185,7 +185,7 @@ def test_the_notice_json_written_straight_is_the_notice_json():
 def test_a_big_run_leaves_the_planner_statistics_of_what_it_wrote(portfolio, monkeypatch):
     monkeypatch.setattr(recording, "ANALYZE_AFTER", 30)
 
-    execute_run(TODAY, user="ana", deliver="none")
+    execute_run(TODAY, user="ana")
 
     with connection.cursor() as cursor:
         cursor.execute(

@@ -12,7 +12,14 @@ from regua.dunning.models import DunningSettings
 from regua.dunning.selection import Filters, SelectionError, select
 from regua.dunning.tests.builders import make_notice
 from regua.receivables.models import CollectionType
-from regua.test import make_branch, make_collection, make_customer, make_range, make_receivable
+from regua.test import (
+    make_branch,
+    make_collection,
+    make_customer,
+    make_range,
+    make_receivable,
+    set_state,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -234,7 +241,7 @@ def test_only_blocking_states_block_a_new_notice_for_the_range(
 ):
     receivable = make_receivable(branch, customer, D(2026, 11, 20), document="X")
     notice = make_notice(ranges["B"], [receivable], reference_date=D(2026, 11, 25))
-    notice.set_status(status)
+    set_state(notice, status)
 
     assert lines_by_document(select(TODAY))["X"].reason == reason
 

@@ -10,7 +10,8 @@ import pypdf
 import zxingcpp
 from PIL import Image
 
-from regua.dunning.models import BLOCKING_STATUSES, DelayRange, DunningRun, Notice, NoticeItem
+from regua.dunning import lifecycle
+from regua.dunning.models import DelayRange, DunningRun, Notice, NoticeItem
 from regua.receivables.models import Receivable
 
 REFERENCE_DATE = datetime.date(2026, 11, 28)
@@ -57,7 +58,7 @@ def make_notice(
             range_start=delay_range.start_day,
             range_end=delay_range.end_day,
             balance=r.balance,
-            blocks=status in BLOCKING_STATUSES,
+            blocks=lifecycle.blocks(status),
         )
     return notice
 

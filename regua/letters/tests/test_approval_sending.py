@@ -8,6 +8,7 @@ import socket
 import pytest
 from aiosmtpd.controller import Controller
 
+from regua.delivery import dispatch
 from regua.delivery.models import EmailSettings
 from regua.dunning.models import NoticeStatus
 from regua.letters.review import approve, list_held
@@ -52,7 +53,7 @@ def test_an_approved_letter_is_sent_with_the_pdf_the_reviewer_saw(smtp_inbox):
     list_held()
     seen = stored_pdf(notice)
 
-    approve([notice.pk], "ana", deliver="now")
+    dispatch(approve([notice.pk], "ana").done, "now")
 
     notice.refresh_from_db()
     assert notice.status == NoticeStatus.SENT

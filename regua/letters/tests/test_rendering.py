@@ -11,7 +11,14 @@ from regua.letters import pix
 from regua.letters.models import LetterSettings
 from regua.letters.rendering import html_with_cid, render_letter, render_notice
 from regua.letters.tests.builders import flat, make_notice, pdf_text, qr_in_html, qr_in_pdf
-from regua.test import make_branch, make_collection, make_customer, make_range, make_receivable
+from regua.test import (
+    make_branch,
+    make_collection,
+    make_customer,
+    make_range,
+    make_receivable,
+    set_state,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -178,7 +185,7 @@ def test_rendering_for_sending_stores_fine_interest_and_updated_amount_on_the_it
 
 
 def test_a_sent_notices_items_are_never_rewritten(notice):
-    notice.set_status(NoticeStatus.SENT)
+    set_state(notice, NoticeStatus.SENT)
     render_notice(notice, with_pdf=False)
     assert set(notice.items.values_list("fine", flat=True)) == {None}
 

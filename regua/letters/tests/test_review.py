@@ -15,7 +15,7 @@ from regua.letters.review import (
     list_held,
 )
 from regua.letters.tests.builders import make_notice, pdf_text, stored_pdf
-from regua.test import make_branch, make_customer, make_range, make_receivable
+from regua.test import make_branch, make_customer, make_range, make_receivable, set_state
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +45,7 @@ def held(
 
 def test_listing_renders_and_stores_each_held_letter_once(branch, letter_range):
     notice = held(branch, letter_range)
-    held(branch, letter_range, amounts=("10.00",)).set_status(NoticeStatus.DISCARDED)
+    set_state(held(branch, letter_range, amounts=("10.00",)), NoticeStatus.DISCARDED)
     [listed] = list_held()
     assert listed.pk == notice.pk
     first = stored_pdf(notice)
@@ -57,7 +57,7 @@ def test_listing_renders_and_stores_each_held_letter_once(branch, letter_range):
 
 def test_approval_moves_the_notice_to_pending_with_reviewer_and_pdf(branch, letter_range):
     notice = held(branch, letter_range)
-    result = approve([notice.pk], "ana", deliver=None)
+    result = approve([notice.pk], "ana")
     assert result.done == [notice.pk]
     notice.refresh_from_db()
     assert notice.status == NoticeStatus.PENDING
@@ -77,7 +77,7 @@ def test_a_titulo_paid_before_approval_leaves_the_notice_and_its_letter(branch, 
     paid.paid_amount = paid.amount
     paid.paid_date = D(2026, 11, 27)
     paid.save()
-    approve([notice.pk], "ana", deliver=None)
+    approve([notice.pk], "ana")
     notice.refresh_from_db()
     assert notice.status == NoticeStatus.PENDING
     assert list(notice.items.values_list("receivable__document", flat=True)) == [
@@ -95,7 +95,7 @@ def test_a_notice_whose_titulos_were_all_paid_is_discarded_at_approval(branch, l
     receivable = notice.items.get().receivable
     receivable.paid_amount = Decimal("100.00")
     receivable.save()
-    result = approve([notice.pk], "ana", deliver=None)
+    result = approve([notice.pk], "ana")
     assert result.done == [] and result.paid == [notice.pk]
     notice.refresh_from_db()
     assert (notice.status, notice.reason) == (NoticeStatus.DISCARDED, "paid")
@@ -103,8 +103,8 @@ def test_a_notice_whose_titulos_were_all_paid_is_discarded_at_approval(branch, l
 
 def test_approval_refuses_notices_not_waiting_for_review(branch, letter_range):
     notice = held(branch, letter_range)
-    notice.set_status(NoticeStatus.SENT)
-    result = approve([notice.pk, 999999], "ana", deliver=None)
+    set_state(notice, NoticeStatus.SENT)
+    result = approve([notice.pk, 999999], "ana")
     assert result.done == []
     assert "Enviada" in result.refused[notice.pk]
     assert result.refused[999999] == "carta não encontrada"
@@ -114,12 +114,12 @@ def test_approving_and_discarding_need_the_review_permission(branch, letter_rang
     notice = held(branch, letter_range)
     clerk = User.objects.create_user("clerk")
     with pytest.raises(PermissionDenied):
-        approve([notice.pk], clerk, deliver=None)
+        approve([notice.pk], clerk)
     with pytest.raises(PermissionDenied):
         discard([notice.pk], "clerk", "não conferido")
     clerk.user_permissions.add(Permission.objects.get(codename="review_notices"))
     clerk = User.objects.get(pk=clerk.pk)
-    assert approve([notice.pk], clerk, deliver=None).done == [notice.pk]
+    assert approve([notice.pk], clerk).done == [notice.pk]
     notice.refresh_from_db()
     assert notice.reviewed_by == "clerk"
 

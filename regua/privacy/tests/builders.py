@@ -3,7 +3,8 @@
 import datetime
 from decimal import Decimal
 
-from regua.dunning.models import BLOCKING_STATUSES, DelayRange, DunningRun, Notice, NoticeItem
+from regua.dunning import lifecycle
+from regua.dunning.models import DelayRange, DunningRun, Notice, NoticeItem
 from regua.letters.models import LetterTemplate
 from regua.receivables.models import Customer, Receivable
 from regua.test import make_customer
@@ -94,7 +95,7 @@ def make_notice(
             fine=(r.balance * Decimal("0.02")).quantize(Decimal("0.01")),
             interest=Decimal("1.00"),
             updated_amount=(r.balance * Decimal("1.02") + 1).quantize(Decimal("0.01")),
-            blocks=status in BLOCKING_STATUSES,
+            blocks=lifecycle.blocks(status),
         )
         for r in receivables
     )

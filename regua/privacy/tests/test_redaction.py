@@ -18,7 +18,7 @@ from regua.privacy.redaction import REDACTED, RedactionRefused, redact_customer
 from regua.privacy.signals import customer_redacted
 from regua.privacy.tests.builders import ensure_templates, make_notice, make_person
 from regua.receivables.models import Customer, Receivable
-from regua.test import make_branch, make_customer, make_range, make_receivable
+from regua.test import make_branch, make_customer, make_range, make_receivable, set_state
 
 DUE = datetime.date(2026, 11, 10)
 NAME = "MARIANA DE SOUZA TAVARES"
@@ -45,8 +45,9 @@ def history(name=NAME, email=EMAIL, billing=BILLING):
     first, second = make_range(15, 30, 1), make_range(31, 60, 2, "email_and_letter")
     sent = make_notice(first, [d1, d2], status="pending", recipients=[billing, email])
     # As the outbox leaves it: claimed, then accepted, each step a new version of the row.
-    sent.set_status("sending", claimed_by="worker-1")
-    sent.set_status(
+    set_state(sent, "sending", claimed_by="worker-1")
+    set_state(
+        sent,
         "sent",
         accepted_recipients=[billing, email],
         smtp_response=f"250 2.0.0 Ok: queued for <{email}>",

@@ -7,8 +7,7 @@ from regua.audit.models import AuditEntry
 from regua.delivery.configuration import configure_email
 from regua.dunning.models import Notice
 from regua.dunning.tests.builders import make_notice
-from regua.test import make_branch, make_customer, make_range, make_receivable
-from regua.web import sending
+from regua.test import deliver_queued, make_branch, make_customer, make_range, make_receivable
 
 
 def held_letter(name="LOJA DA CARTA LTDA"):
@@ -75,7 +74,7 @@ def test_an_approved_letter_is_sent_with_its_pdf(client, supervisor, smtp_server
     client.force_login(supervisor)
     response = client.post(reverse("review_approve", args=[notice.pk]), follow=True)
     assert "aprovada" in response.content.decode()
-    assert sending.wait_for_deliveries(60)
+    assert deliver_queued()["sent"] == 1
     notice = Notice.objects.get(pk=notice.pk)
     assert (notice.status, notice.reviewed_by) == ("sent", "sergio")
     message = smtp_server.messages[-1].message

@@ -5,7 +5,14 @@ import time_machine
 from django.urls import reverse
 
 from regua.dunning.models import DunningRun, Notice
-from regua.test import make_branch, make_collection, make_customer, make_range, make_receivable
+from regua.test import (
+    deliver_queued,
+    make_branch,
+    make_collection,
+    make_customer,
+    make_range,
+    make_receivable,
+)
 
 TODAY = datetime.date(2026, 11, 30)  # a Monday
 
@@ -113,12 +120,11 @@ def test_without_email_settings_the_progress_stops_polling_and_says_why(
     client, operator, portfolio
 ):
     from regua.dunning.models import NoticeStatus
-    from regua.web import sending
 
     client.force_login(operator)
     # On the 19th título 112 is 30 days late: one e-mail notice, pending.
     client.post(reverse("run_new"), preview_params(reference_date="2026-11-19"))
-    assert sending.wait_for_deliveries(60)
+    deliver_queued()  # what a worker would do: nothing can be sent yet
     run = DunningRun.objects.get()
     assert Notice.objects.filter(run=run, status=NoticeStatus.PENDING).exists()
     page = client.get(reverse("run_progress", args=[run.pk])).content.decode()

@@ -6,16 +6,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from regua.delivery import outbox
-from regua.dunning.models import Notice, NoticeStatus
+from regua.dunning import lifecycle
+from regua.dunning.models import Notice
 from regua.web.permissions import requires
-
-PENDING_STATUSES = (NoticeStatus.FAILED, NoticeStatus.UNCERTAIN, NoticeStatus.RETRY)
 
 
 @requires("dunning.review_notices")
 def pending_list(request: HttpRequest) -> HttpResponse:
     notices = (
-        Notice.objects.filter(status__in=PENDING_STATUSES)
+        Notice.objects.filter(status__in=lifecycle.RESENDABLE)
         .select_related("customer", "branch")
         .order_by("status", "-created_at")
     )

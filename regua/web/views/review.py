@@ -7,9 +7,9 @@ from django.urls import reverse
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
+from regua.delivery import dispatch
 from regua.dunning.models import DunningRun, Notice
 from regua.letters import review
-from regua.web import sending
 from regua.web.permissions import requires
 
 
@@ -75,9 +75,8 @@ def _report(request: HttpRequest, result: review.ReviewResult, done: str) -> Non
 @require_POST
 def review_approve(request: HttpRequest, pk: int) -> HttpResponse:
     notice = get_object_or_404(Notice, pk=pk)
-    result = review.approve([notice.pk], request.user, deliver=None)
-    # Sent from this process, as Emitir does, so no worker is needed to see it leave.
-    sending.deliver_in_background(result.done, run=notice.run)
+    result = review.approve([notice.pk], request.user)
+    dispatch(result.done, "queue")
     _report(request, result, "Carta {id} aprovada: enviando com a carta em PDF.")
     return redirect(_next_held())
 

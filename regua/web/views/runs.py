@@ -11,7 +11,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from regua.delivery import dispatch
 from regua.delivery.models import EmailSettings
+from regua.dunning import lifecycle
 from regua.dunning.models import DunningRun, NoticeStatus
 from regua.dunning.runs import PlannedNotice, RunResult, execute_run
 from regua.dunning.selection import REASON_LABELS
@@ -80,7 +82,7 @@ def run_new(request: HttpRequest) -> HttpResponse:
         }
         try:
             if request.method == "POST":
-                result = execute_run(**options, deliver="none")
+                result = execute_run(**options)
             else:
                 result = execute_run(**options, dry_run=True)
         except ValidationError as error:
@@ -89,7 +91,8 @@ def run_new(request: HttpRequest) -> HttpResponse:
         else:
             if request.method == "POST":
                 assert result.run is not None
-                sending.deliver_in_background(result.pending, run=result.run)
+                # The workers deliver; the run page follows them in the database.
+                dispatch(result.pending, "queue")
                 messages.success(request, f"Emissão {result.run.pk} registrada.")
                 return redirect("run", pk=result.run.pk)
             context.update(
@@ -114,14 +117,7 @@ def _run_context(run: DunningRun) -> dict[str, Any]:
     problems = []
     if state["finished"] or state["stalled"]:
         problems = list(
-            run.notice_set.filter(
-                status__in=[
-                    NoticeStatus.FAILED,
-                    NoticeStatus.UNCERTAIN,
-                    NoticeStatus.RETRY,
-                    NoticeStatus.SKIPPED,
-                ]
-            ).select_related("customer")
+            run.notice_set.filter(status__in=lifecycle.NEEDS_ATTENTION).select_related("customer")
         )
     labels = dict(NoticeStatus.choices)
     by_status = [

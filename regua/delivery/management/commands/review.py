@@ -1,4 +1,5 @@
-"""regua review: the letters waiting for review ("Email e Carta"), approve, discard, print."""
+"""regua review: the letters waiting for review ("Email e Carta"), approve (and deliver), discard,
+print."""
 
 from pathlib import Path
 from typing import Any
@@ -7,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from regua.audit.cli import acting_user
+from regua.delivery import dispatch
 from regua.dunning.history import notice_json
 from regua.dunning.models import Notice, NoticeStatus
 from regua.letters import review
@@ -77,9 +79,8 @@ class Command(BaseCommand):
             )
 
     def handle_approve(self, user: str, options: dict[str, Any]) -> None:
-        result = review.approve(
-            options["ids"], user, deliver="enqueue" if options["no_wait"] else "now"
-        )
+        result = review.approve(options["ids"], user)
+        dispatch(result.done, "queue" if options["no_wait"] else "now")
         statuses = dict(Notice.objects.filter(pk__in=result.done).values_list("pk", "status"))
         for notice_id in result.done:
             label = NoticeStatus(statuses[notice_id]).label

@@ -1,4 +1,4 @@
-"""regua run: Emitir — select, record and deliver a run's notices (R1–R8)."""
+"""regua run: Emitir — select and record a run's notices (R1–R8), then hand them to delivery."""
 
 import json
 import tempfile
@@ -9,11 +9,12 @@ from typing import IO, Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from regua.audit.cli import acting_user, add_user_argument
+from regua.delivery import How, dispatch
+from regua.dunning import lifecycle
 from regua.dunning.history import money
 from regua.dunning.management.commands._arguments import iso_date
 from regua.dunning.models import GroupBy, NoticeStatus
 from regua.dunning.runs import (
-    Delivery,
     PlannedNotice,
     RunResult,
     execute_run,
@@ -140,7 +141,7 @@ class Command(BaseCommand):
             customers=tuple(options["customer"]),
             branch=options["branch"],
         )
-        deliver: Delivery = "enqueue" if options["no_wait"] else "now"
+        deliver: How = "queue" if options["no_wait"] else "now"
         with Spool.open(text=not options["json"], settled=deliver != "now") as spool:
             try:
                 result = execute_run(
@@ -149,11 +150,17 @@ class Command(BaseCommand):
                     filters=filters,
                     group_by=options["group"],
                     dry_run=options["dry_run"],
-                    deliver=deliver,
                     listener=spool,
+                    # Delivered here: the run stays open (its lease renewed) until done.
+                    finish=deliver != "now",
                 )
             except SelectionError as error:
                 raise CommandError(" ".join(error.messages), returncode=2) from None
+            run = result.run
+            if run is not None:
+                dispatch(result.pending, deliver, alive=lambda: lifecycle.renew_run(run))
+                if run.finished_at is None:
+                    lifecycle.finish_run(run)
             # Delivered here, the notices may have moved on since they were spooled.
             current = result.current_states() if deliver == "now" else {}
             if options["json"]:
