@@ -46,6 +46,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Cast, Coalesce, Collate, Round
+from django.utils.translation import ngettext
 
 from regua.dunning import calendar, lifecycle
 from regua.dunning.models import (
@@ -95,6 +96,8 @@ class Filters:
     collections: tuple[str, ...] = ()
     customers: tuple[str, ...] = ()
     branch: str | None = None
+    # Customers a person left out of this emission in Emitir's preview.
+    excluded_customers: tuple[str, ...] = ()
 
     def as_json(self) -> dict[str, Any]:
         """The filters as stored on the run: only those given, dates as YYYY-MM-DD."""
@@ -115,7 +118,7 @@ class Filters:
         for name in ("due_from", "due_to", "issued_from", "issued_to"):
             if data.get(name):
                 values[name] = datetime.date.fromisoformat(data[name])
-        for name in ("collections", "customers"):
+        for name in ("collections", "customers", "excluded_customers"):
             values[name] = tuple(data.get(name) or ())
         values["branch"] = data.get("branch") or None
         return cls(**values)
@@ -143,6 +146,22 @@ class Filters:
                 missing = [code for code in codes if code not in known]
                 if missing:
                     raise SelectionError(f"{label} não encontrado(s): {', '.join(missing)}.")
+        if self.excluded_customers:
+            known = set(
+                Customer.objects.filter(code__in=self.excluded_customers).values_list(
+                    "code", flat=True
+                )
+            )
+            missing = [code for code in self.excluded_customers if code not in known]
+            if missing:
+                raise SelectionError(
+                    ngettext(
+                        "Cliente deixado de fora não encontrado: %(codes)s.",
+                        "Clientes deixados de fora não encontrados: %(codes)s.",
+                        len(missing),
+                    )
+                    % {"codes": ", ".join(missing)}
+                )
 
     def q(self) -> Q:
         q = Q()
@@ -158,6 +177,8 @@ class Filters:
             q &= Q(collection__code__in=self.collections)
         if self.customers:
             q &= Q(customer__code__in=self.customers)
+        if self.excluded_customers:
+            q &= ~Q(customer__code__in=self.excluded_customers)
         if self.branch:
             q &= Q(branch__code=self.branch)
         return q
