@@ -179,6 +179,11 @@ class Schedule(models.Model):
     group_by = models.CharField(
         "agrupamento", max_length=20, choices=GroupBy.choices, default=GroupBy.CUSTOMER
     )
+    import_first = models.BooleanField(
+        "importar, depois emitir",
+        default=False,
+        help_text="importa a pasta de importação antes; sem o arquivo do ERP de hoje, não emite",
+    )
     created_at = models.DateTimeField("criado em", auto_now_add=True)
     created_by = models.CharField("criado por", max_length=150, blank=True)
     updated_at = models.DateTimeField("atualizado em", auto_now=True)
@@ -200,6 +205,7 @@ class Schedule(models.Model):
             "business_days_only": self.business_days_only,
             "filters": self.filters,
             "group_by": self.group_by,
+            "import_first": self.import_first,
         }
 
 

@@ -21,6 +21,7 @@ from regua.dunning.calendar import PlaceCalendar
 from regua.dunning.models import GroupBy
 from regua.dunning.runs import execute_run
 from regua.dunning.selection import Filters, SelectionError
+from regua.inbox.folder import import_before_run
 from regua.receivables.models import Branch
 
 logger = logging.getLogger(__name__)
@@ -92,6 +93,16 @@ def run_due_schedules(
                 )
         except IntegrityError:
             continue  # another worker took it
+        if schedule.import_first:
+            # "Importar, depois emitir": without today's file from the ERP, no emission.
+            missing = import_before_run()
+            if missing:
+                logger.warning("agendamento %s não emitiu: %s", schedule.name, missing)
+                execution.error = missing
+                execution.finished_at = timezone.now()
+                execution.save(update_fields=["error", "finished_at"])
+                started.append(execution)
+                continue
         try:
             result = execute_run(
                 today,
@@ -149,6 +160,7 @@ def add_schedule(
     filters: dict | None = None,
     group_by: str = GroupBy.CUSTOMER,
     active: bool = True,
+    import_first: bool = False,
 ) -> Schedule:
     """Create a schedule (audited); filters use a run's JSON shape (``Filters.as_json``)."""
     name = " ".join((name or "").split())
@@ -176,6 +188,7 @@ def add_schedule(
         filters=parsed.as_json(),
         group_by=group_by,
         active=active,
+        import_first=import_first,
         created_by=user,
     )
     log.record(

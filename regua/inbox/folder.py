@@ -483,3 +483,26 @@ def arrived_today(kind: str = "receivables") -> bool:
     return InboxFile.objects.filter(
         kind=kind, status=InboxStatus.APPLIED, decided_at__gte=start
     ).exists()
+
+
+NOT_ARRIVED = "arquivo do ERP de hoje não chegou"
+
+
+def import_before_run() -> str:
+    """A schedule's "importar, depois emitir": scan now; why not to emit, or "" to go on."""
+    folder = configured_folder()
+    if folder is None:
+        return f"{NOT_ARRIVED} (nenhuma pasta de importação configurada: REGUA_INBOX_DIR)"
+    try:
+        Inbox(folder).scan()
+    except InboxError as error:
+        return f"{NOT_ARRIVED} ({error})"
+    if arrived_today("receivables"):
+        return ""
+    today = timezone.localdate()
+    start = timezone.make_aware(datetime.datetime.combine(today, datetime.time()))
+    if InboxFile.objects.filter(
+        kind="receivables", status=InboxStatus.HELD, first_seen_at__gte=start
+    ).exists():
+        return f"{NOT_ARRIVED}: a carga completa de hoje está retida para confirmação (Importar)"
+    return f"{NOT_ARRIVED}: nenhum arquivo de títulos importado hoje da pasta {folder}"

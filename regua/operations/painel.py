@@ -6,6 +6,8 @@ from typing import Any
 from django.utils import timezone
 
 from regua import ptbr
+from regua.delivery.models import ScheduleExecution
+from regua.inbox.folder import NOT_ARRIVED
 from regua.operations import health
 
 
@@ -37,11 +39,20 @@ def banner(state: health.Health) -> str:
     )
 
 
+def skipped_today() -> list[str]:
+    """Schedules that did not emit today because the ERP's file had not arrived."""
+    rows = ScheduleExecution.objects.filter(
+        date=timezone.localdate(), error__startswith=NOT_ARRIVED
+    ).select_related("schedule")
+    return [f"Agendamento {row.schedule.name} não emitiu hoje: {row.error}." for row in rows]
+
+
 def context() -> dict[str, Any]:
     """The Painel's operations part (template ``operations/_painel.html``)."""
     state = health.check()
     return {
         "ops_banner": banner(state),
+        "ops_skipped": skipped_today(),
         "ops_workers": ptbr.count(state.workers_alive, "worker ativo", "workers ativos"),
         "ops_workers_alive": state.workers_alive,
         "ops_last_delivery": _moment(state.last_delivery_at),

@@ -39,6 +39,11 @@ class Command(BaseCommand):
         )
         add.add_argument("--group", choices=GroupBy.values, default=GroupBy.CUSTOMER)
         add.add_argument("--inactive", action="store_true", help="cria desativado")
+        add.add_argument(
+            "--import-first",
+            action="store_true",
+            help="importa a pasta de importação antes e só emite se o arquivo do ERP de hoje chegou",
+        )
         add_user_argument(add)
 
         listing = actions.add_parser("list", help="lista os agendamentos")
@@ -74,6 +79,7 @@ class Command(BaseCommand):
                 filters=filters,
                 group_by=options["group"],
                 active=not options["inactive"],
+                import_first=options["import_first"],
             )
         except ScheduleError as e:
             raise CommandError(str(e), returncode=2) from None
