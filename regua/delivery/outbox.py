@@ -599,12 +599,19 @@ def discard(notice: Notice, user: AbstractBaseUser | str, reason: str) -> Notice
 
 def summary(tally: Counter[str]) -> str:
     """A line for the console: what became of the notices."""
+
+    def count(state: str, one: str, many: str) -> str:
+        n = tally[state]
+        return f"{n} {one if n == 1 else many}"
+
     parts = [
-        f"{tally[NoticeStatus.SENT]} enviada(s)",
+        count(NoticeStatus.SENT, "enviada", "enviadas"),
         f"{tally[NoticeStatus.RETRY]} para nova tentativa",
         f"{tally[NoticeStatus.FAILED]} com falha",
         f"{tally[NoticeStatus.SKIPPED]} sem e-mail válido",
     ]
     if tally[NoticeStatus.DISCARDED]:
-        parts.append(f"{tally[NoticeStatus.DISCARDED]} descartada(s) por pagamento")
+        parts.append(
+            count(NoticeStatus.DISCARDED, "descartada por pagamento", "descartadas por pagamento")
+        )
     return ", ".join(parts)

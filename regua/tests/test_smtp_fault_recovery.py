@@ -269,7 +269,7 @@ def test_each_smtp_fault_ends_in_its_state_and_every_retryable_notice_is_deliver
     assert code == 0
     assert states(notices) == fault.recovered
     retried = fault.states.count(RETRY)
-    assert f"Envio concluído: {retried} enviada(s)" in out
+    assert f"Envio concluído: {retried} {'enviada' if retried == 1 else 'enviadas'}," in out
     received = installation.received()
     assert max(received.values()) == 1  # none twice
     sent = Notice.objects.filter(pk__in=[n.pk for n in notices], status=SENT)

@@ -304,7 +304,7 @@ def test_deliver_due_reports_what_became_of_the_notices(smtp_server):
 
     assert (tally["sent"], tally["failed"], tally["skipped"]) == (2, 1, 1)
     assert outbox.summary(tally) == (
-        "2 enviada(s), 0 para nova tentativa, 1 com falha, 1 sem e-mail válido"
+        "2 enviadas, 0 para nova tentativa, 1 com falha, 1 sem e-mail válido"
     )
 
 
