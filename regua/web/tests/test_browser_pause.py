@@ -85,3 +85,51 @@ def test_a_pause_set_on_the_screen_skips_the_customer_until_it_is_lifted(browser
     page.get_by_role("tab", name="Hist. Cobrança").click()
     expect(page).to_have_url(f"{page.base_url}/clientes/{customer.pk}/history/")
     expect(page.locator("#tab-panel tbody tr")).to_have_count(2)
+
+
+@time_machine.travel(datetime.datetime(2026, 11, 30, 12, 0, tzinfo=datetime.UTC), tick=True)
+def test_emitir_leaves_out_an_unticked_customer_and_the_confirmation_counts_what_goes(
+    browser_page,
+):
+    make_range(1, 30)
+    make_range(31, 60, 2, "email_and_letter")
+    branch = make_branch("1")
+    for code, name, due in (
+        ("2001", "MERCADO BOA VISTA LTDA", datetime.date(2026, 11, 20)),
+        ("2004", "EMPORIO CENTRAL", datetime.date(2026, 11, 18)),
+        ("2005", "CASA DAS CARTAS", datetime.date(2026, 10, 20)),
+    ):
+        make_receivable(branch, make_customer(code, name=name), due, document=code)
+    make_user("olga", "operator")
+    page = browser_page
+    log_in(page, "olga", PASSWORD)
+    page.get_by_role("link", name="Emitir").click()
+    page.get_by_label("Data de referência").fill("2026-11-30")
+    page.get_by_role("button", name="Pré-visualizar").click()
+    summary = page.locator("#emit-summary")
+    expect(summary).to_have_text(
+        "2 e-mails vão agora, 1 carta vai para a revisão, 0 clientes sem e-mail válido."
+    )
+
+    page.get_by_label("Incluir EMPORIO CENTRAL nesta emissão").uncheck()
+    expect(summary).to_have_text(
+        "1 e-mail vai agora, 1 carta vai para a revisão, 0 clientes sem e-mail válido; "
+        "1 cliente deixado de fora."
+    )
+    screenshot(page, "emitir-previa-marcacao")
+    asked = []
+
+    def answer(dialog):
+        asked.append(dialog.message)
+        dialog.accept()
+
+    page.once("dialog", answer)
+    page.get_by_role("button", name="Emitir", exact=True).click()
+    page.wait_for_url(f"{page.base_url}/emitir/*/")
+    assert asked == [
+        "Emitir agora? 1 e-mail vai agora, 1 carta vai para a revisão, "
+        "0 clientes sem e-mail válido; 1 cliente deixado de fora."
+    ]
+    from regua.dunning.models import Notice
+
+    assert sorted(Notice.objects.values_list("customer__code", flat=True)) == ["2001", "2005"]

@@ -1,7 +1,6 @@
 """Emitir: filters, a preview (a dry run), the confirmed run and its live progress."""
 
-from collections import defaultdict
-from decimal import Decimal
+import dataclasses
 from typing import Any
 
 from django.contrib import messages
@@ -15,32 +14,13 @@ from regua.delivery import dispatch
 from regua.delivery.models import EmailSettings
 from regua.dunning import lifecycle
 from regua.dunning.models import DunningRun, NoticeStatus
-from regua.dunning.runs import PlannedNotice, RunResult, execute_run
+from regua.dunning.outside import outside_ranges
+from regua.dunning.runs import RunResult, execute_run
 from regua.dunning.selection import REASON_LABELS
-from regua.receivables.models import Branch, Customer
-from regua.web import sending
-from regua.web.forms import RunForm
+from regua.receivables.models import Customer
+from regua.web import preview, sending
+from regua.web.forms import RunForm, codes
 from regua.web.permissions import acting_name, requires
-
-
-def _preview_groups(result: RunResult) -> list[dict[str, Any]]:
-    """The planned notices grouped by branch, each with its customer's name."""
-    customers = Customer.objects.in_bulk({p.customer_id for p in result.notices})
-    branches = Branch.objects.in_bulk({p.branch_id for p in result.notices})
-    grouped: dict[int, list[PlannedNotice]] = defaultdict(list)
-    for planned in result.notices:
-        grouped[planned.branch_id].append(planned)
-    return [
-        {
-            "branch": branches[branch_id],
-            "notices": [
-                {"planned": p, "customer": customers[p.customer_id]}
-                for p in sorted(notices, key=lambda p: customers[p.customer_id].name)
-            ],
-            "total": sum((p.total_balance for p in notices), Decimal("0.00")),
-        }
-        for branch_id, notices in sorted(grouped.items(), key=lambda kv: branches[kv[0]].code)
-    ]
 
 
 def _skipped(result: RunResult) -> list[dict[str, Any]]:
@@ -74,10 +54,15 @@ def run_new(request: HttpRequest) -> HttpResponse:
         "email_ready": EmailSettings.load().is_ready,
     }
     if bound and form.is_valid():
+        filters = form.filters()
+        # The customers a clerk unticked in the preview stay out of this emission.
+        leave_out = codes(request.POST.get("leave_out", ""))
+        if request.method == "POST" and leave_out:
+            filters = dataclasses.replace(filters, excluded_customers=leave_out)
         options = {
             "reference_date": form.cleaned_data["reference_date"],
             "user": acting_name(request),
-            "filters": form.filters(),
+            "filters": filters,
             "group_by": form.cleaned_data["group_by"],
         }
         try:
@@ -97,19 +82,13 @@ def run_new(request: HttpRequest) -> HttpResponse:
                 return redirect("run", pk=result.run.pk)
             context.update(
                 preview=True,
-                groups=_preview_groups(result),
+                groups=preview.groups(result),
                 skipped=_skipped(result),
-                counts=_counts(result),
+                counts=preview.counts(result),
+                outside=outside_ranges(options["reference_date"], filters),
                 hidden=[(k, v) for k, values in request.GET.lists() for v in values],
             )
     return render(request, "web/run_new.html", context)
-
-
-def _counts(result: RunResult) -> dict[str, int]:
-    counts = {"notices": len(result.notices), "skipped_receivables": len(result.skipped)}
-    for status in (NoticeStatus.PENDING, NoticeStatus.HELD, NoticeStatus.SKIPPED):
-        counts[str(status)] = sum(1 for p in result.notices if p.status == status)
-    return counts
 
 
 def _run_context(run: DunningRun) -> dict[str, Any]:
