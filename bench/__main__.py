@@ -14,11 +14,11 @@ import sys
 import time
 from collections.abc import Sequence
 
-from bench import databases, report
+from bench import databases, effectiveness, report
 from bench.report import Row
 from bench.suite import FULL, QUICK, Bench, capabilities, failed
 
-ALL = ("B1", "B2", "B3", "B4", "B5")
+ALL = ("B1", "B2", "B3", "B4", "B5", "B6")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -70,6 +70,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             if "B5" in which:
                 log(f"{engine.label}: B5")
                 rows += bench.b5(engine)
+            if "B6" in which:
+                log(f"{engine.label}: B6")
+                rows += effectiveness.b6(bench, engine)
     finally:
         for engine in engines:
             try:

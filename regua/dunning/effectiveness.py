@@ -27,9 +27,10 @@ from decimal import Decimal
 from typing import Any, Final
 
 from django.db import connection
+from django.db.models import Min
 from django.utils import timezone
 
-from regua.dunning.models import DelayRange, NoticeStatus
+from regua.dunning.models import DelayRange, DunningRun, NoticeStatus
 from regua.letters.models import LetterTemplate
 from regua.receivables.models import Branch, PaymentKind
 
@@ -207,8 +208,9 @@ windows AS (
       ON r.due_date BETWEEN {due_from} AND {due_from}
     WHERE dr.active = %s AND r.cancelled = %s
       AND NOT EXISTS (
-          SELECT 1 FROM sent s WHERE s.receivable_id = r.id AND s.range_id = dr.id
-            AND s.due_date = r.due_date)
+          SELECT 1 FROM dunning_noticeitem si JOIN dunning_notice sn ON sn.id = si.notice_id
+          WHERE si.receivable_id = r.id AND si.delay_range_id = dr.id
+            AND si.due_date = r.due_date AND sn.status = %s AND sn.sent_at IS NOT NULL)
 ),
 reference AS (
     SELECT 0 AS is_notice, w.receivable_id AS touch_id, w.receivable_id,
@@ -323,12 +325,21 @@ def effectiveness(
     high = date_to or datetime.date(9999, 12, 31)
     sql, head = _sql(by)
     # The placeholders in the statement's order.
+    # Reference windows: those that opened in the period and not after today; with no
+    # start given, from the régua's first run (before it, nothing could be sent).
+    ref_high = min(high, timezone.localdate())
+    if date_from:
+        ref_low = date_from
+    else:
+        first_run = DunningRun.objects.order_by().aggregate(first=Min("reference_date"))["first"]
+        ref_low = first_run or ref_high + datetime.timedelta(days=1)
     params = [
         *head,  # sent, pay
-        low,  # windows: due dates whose window opens in the period
-        high,
+        ref_low,  # windows: due dates whose window opens in the period
+        ref_high,
         True,
         False,
+        NoticeStatus.SENT.value,
         PaymentKind.PRESUMED.value,  # per_touch
         low,  # lines
         high,

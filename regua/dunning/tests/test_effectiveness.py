@@ -244,3 +244,15 @@ def test_the_command_refuses_a_bad_period(regua_cli):
     result = regua_cli("report", "effectiveness", "--from", "2026-10-31", "--to", "2026-10-01")
     assert result.returncode == 2
     assert "o início (31/10/2026) é posterior ao fim (01/10/2026)" in result.stderr
+
+
+@time_machine.travel("2026-11-10 09:00 -03:00", tick=False)
+def test_without_a_period_the_reference_starts_at_the_first_run_and_ends_today(history):
+    report = effectiveness()
+
+    assert figures(report.total) == TOTAL
+    # The first run is of 05/10: range 1's window of 02/10 (D) is before it.
+    assert [(r.label, r.titulos) for r in report.reference] == [("Aviso (16 a 30 dias)", 2)]
+    with time_machine.travel("2026-10-16 09:00 -03:00", tick=False):
+        # Range 2's windows open on 17/10: not yet.
+        assert effectiveness().reference == []
