@@ -15,13 +15,16 @@ from django.utils.html import linebreaks
 
 from regua.dunning.models import GenerationType, Notice, NoticeItem, NoticeStatus
 from regua.letters import pdf as letter_pdf
+from regua.letters.budget import TemplateLimitExceeded
 from regua.letters.inlining import inline_css
+from regua.letters.isolation import Overrun, report, run_limited
 from regua.letters.layouts import email_html, letter_html
 from regua.letters.loading import load_items, notice_context
 from regua.letters.models import LetterSettings, LetterTemplate
 from regua.letters.samples import sample_contexts
 from regua.letters.sandbox import (
     TemplateInvalid,
+    TemplateProblem,
     compiled,
     reads,
     single_line,
@@ -53,6 +56,7 @@ class Parts:
     body_text: str
     body_html: str
     letter_html: str
+    label: str = ""  # "Modelo 2 (Aviso de débito em atraso)", to name it in errors
 
     @classmethod
     def of(cls, template: LetterTemplate) -> "Parts":
@@ -61,6 +65,7 @@ class Parts:
             body_text=template.body_text,
             body_html=template.body_html_ready,
             letter_html=template.letter_html,
+            label=f"Modelo {template.number} ({template.name})",
         )
 
     @property
@@ -94,8 +99,11 @@ def letter_document(parts: Parts, context: dict[str, Any], text: str | None = No
 
 
 def render(parts: Parts, context: dict[str, Any], *, with_pdf: bool) -> RenderedNotice:
-    subject, text, html = render_email(parts, context)
-    pdf = letter_pdf.render_pdf(letter_document(parts, context, text)) if with_pdf else None
+    try:
+        subject, text, html = render_email(parts, context)
+        pdf = letter_pdf.render_pdf(letter_document(parts, context, text)) if with_pdf else None
+    except TemplateLimitExceeded as exc:  # the notice fails naming its template and the limit
+        raise exc.within(parts.label) if parts.label else exc
     return RenderedNotice(subject=subject, text=text, html=html, pdf=pdf)
 
 
@@ -200,10 +208,28 @@ def notice_letter_document(notice: Notice) -> str:
 
 
 def preview(template_fields: dict[str, str], *, with_pdf: bool = True) -> RenderedNotice:
-    """The template (saved or not) rendered on the sample data; raises TemplateInvalid."""
+    """The template (saved or not) rendered on the sample data; raises TemplateInvalid.
+
+    In a child process with a time limit, as validation (``isolation.py``).
+    """
+    try:
+        outcome = run_limited(_preview, dict(template_fields), with_pdf)
+    except Overrun as exc:
+        problem = TemplateProblem(exc.step or "letter_html", None, f"a prévia {exc}")
+        raise TemplateInvalid([problem]) from None
+    if isinstance(outcome, list):
+        raise TemplateInvalid(outcome)
+    assert isinstance(outcome, RenderedNotice)
+    return outcome
+
+
+def _preview(
+    template_fields: dict[str, str], with_pdf: bool
+) -> RenderedNotice | list[TemplateProblem]:
     problems = validate_template(template_fields)
     if problems:
-        raise TemplateInvalid(problems)
+        return problems
+    report("letter_html")
     parts = Parts(
         subject=template_fields["subject"],
         body_text=template_fields["body_text"],

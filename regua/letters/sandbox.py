@@ -15,19 +15,29 @@ error names the part and the line.
 
 import functools
 import traceback
+import types
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from jinja2 import StrictUndefined, TemplateSyntaxError, meta, nodes
 from jinja2 import Template as JinjaTemplate
-from jinja2.exceptions import SecurityError, TemplateError, UndefinedError
+from jinja2.exceptions import SecurityError, UndefinedError
 from jinja2.filters import FILTERS as JINJA_FILTERS
-from jinja2.sandbox import ImmutableSandboxedEnvironment
+from jinja2.nodes import EvalContext
+from jinja2.runtime import LoopContext, Macro, markup_join, str_join
+from jinja2.sandbox import (
+    ImmutableSandboxedEnvironment,
+    SandboxedEscapeFormatter,
+    SandboxedFormatter,
+)
+from jinja2.utils import pass_context, pass_environment, pass_eval_context
+from markupsafe import Markup, escape
 
-from regua.letters import formatting
+from regua.letters import budget, formatting, isolation
 from regua.letters.inlining import InliningError, inline_css
-from regua.letters.samples import sample_contexts
+from regua.letters.samples import large_sample_context, sample_contexts
 
 PART_LABELS = {
     "name": "Nome",
@@ -162,24 +172,331 @@ FILTERS: tuple[Filter, ...] = (
     *(Filter(name, "filtro do Jinja2") for name in JINJA_SAFE_FILTERS),
 )
 
-MAX_REPEAT = 100_000  # a template may repeat a string, not fill the memory with it
+MAX_REPEAT = budget.MAX_TEXT  # a template may repeat a string, not fill the memory with it
+
+
+class BudgetedTemplate(JinjaTemplate):
+    """A template whose every rendering runs under the budget of ``budget.py``."""
+
+    part = ""  # set by ``compiled``, to name the part in the budget's errors
+
+    def render(self, *args: Any, **kwargs: Any) -> str:
+        context = dict(*args, **kwargs)
+        items = context.get("items")
+        count = len(items) if isinstance(items, list | tuple) else 0
+        token = budget.CURRENT.set(budget.Budget(count))
+        try:
+            return super().render(context)
+        except budget.TemplateLimitExceeded as exc:
+            if not self.part:
+                raise
+            raise exc.within(PART_LABELS.get(self.part, self.part))
+        except RecursionError:
+            raise budget.TemplateLimitExceeded(
+                f"chamadas encadeadas demais (recursão): o limite é {budget.MAX_DEPTH} níveis",
+                PART_LABELS.get(self.part, self.part),
+            ) from None
+        finally:
+            budget.CURRENT.reset(token)
+
+
+class _LimitedFields:
+    """str.format's fields: widths within the limit, values and the result too."""
+
+    produced = 0
+
+    def convert_field(self, value: Any, conversion: str | None) -> Any:
+        budget.checked(value, "um valor em format()")
+        return super().convert_field(value, conversion)  # type: ignore[misc]
+
+    def format_field(self, value: Any, format_spec: str) -> Any:
+        budget.check_format_spec(format_spec)
+        budget.checked(value, "um valor em format()")
+        piece = super().format_field(value, format_spec)  # type: ignore[misc]
+        self.produced += len(piece)
+        if self.produced > budget.MAX_TEXT:
+            raise budget.too_big("o resultado de format()")
+        return piece
+
+
+class _Formatter(_LimitedFields, SandboxedFormatter):
+    pass
+
+
+class _EscapeFormatter(_LimitedFields, SandboxedEscapeFormatter):
+    pass
+
+
+_WIDTH_METHODS = frozenset({"ljust", "rjust", "center", "zfill"})
+
+
+def _check_text_method(method: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+    """Refuse, before it runs, a str method call that would build too big a text."""
+    owner = getattr(method, "__self__", None)
+    if not isinstance(owner, str | bytes):
+        return
+    name = getattr(method, "__name__", "")
+    for value in (*args, *kwargs.values()):
+        budget.checked(value, f"um argumento de {name}()")
+    if name in _WIDTH_METHODS:
+        width = args[0] if args else kwargs.get("width")
+        if isinstance(width, int) and width > budget.MAX_TEXT:
+            raise budget.too_big(f"a largura em {name}()")
+    elif name == "expandtabs":
+        size = args[0] if args else kwargs.get("tabsize", 8)
+        if (
+            isinstance(size, int)
+            and len(owner) + owner.count("\t" if isinstance(owner, str) else b"\t") * max(size, 0)
+            > budget.MAX_TEXT
+        ):
+            raise budget.too_big("o resultado de expandtabs()")
+    elif name == "replace" and len(args) >= 2:
+        old, new = args[0], args[1]
+        if isinstance(old, str | bytes) and isinstance(new, str | bytes):
+            found = owner.count(old) if old else len(owner) + 1  # type: ignore[arg-type,unused-ignore]
+            if len(args) > 2 and isinstance(args[2], int) and args[2] >= 0:
+                found = min(found, args[2])
+            if len(owner) + found * max(len(new) - len(old), 0) > budget.MAX_TEXT:
+                raise budget.too_big("o resultado de replace()")
+    elif (
+        name == "join"
+        and args
+        and isinstance(args[0], list | tuple | str | dict)
+        and budget.weight(args[0]) + len(owner) * len(args[0]) > budget.MAX_TEXT
+    ):
+        raise budget.too_big("o resultado de join()")
 
 
 class Sandbox(ImmutableSandboxedEnvironment):
-    intercepted_binops = frozenset({"*", "**"})
+    """The sandbox, with the budget counted in it (see ``budget.py``)."""
+
+    intercepted_binops = frozenset({"*", "**", "+", "%"})
+    template_class = BudgetedTemplate
+
+    def _generate(
+        self,
+        source: nodes.Template,
+        name: str | None,
+        filename: str | None,
+        defer_init: bool = False,
+    ) -> str:
+        # Jinja's documented hook between parsing and code generation: the
+        # budget's counters go into the syntax tree here.
+        instrumented = budget.instrument(source)
+        instrumented.set_environment(self)
+        generated: str = super()._generate(instrumented, name, filename, defer_init)
+        return generated
 
     def call_binop(self, context: Any, operator_name: str, left: Any, right: Any) -> Any:
-        if operator_name == "**" and isinstance(right, int) and abs(right) > 100:
-            raise SecurityError("potência grande demais")
-        if operator_name == "*":
+        if operator_name == "**":
+            if isinstance(right, int) and abs(right) > 100:
+                raise SecurityError("potência grande demais")
+            if (
+                isinstance(left, int)
+                and isinstance(right, int)
+                and right > 0
+                and left.bit_length() * right > budget.MAX_INT_BITS
+            ):
+                budget.check_int(1 << (budget.MAX_INT_BITS + 1))
+        elif operator_name == "*":
             for seq, count in ((left, right), (right, left)):
                 if (
                     isinstance(seq, str | list | tuple)
                     and isinstance(count, int)
-                    and len(seq) * count > MAX_REPEAT
+                    and count > 0
+                    and budget.weight(seq) * count > MAX_REPEAT
                 ):
-                    raise SecurityError("repetição grande demais")
-        return super().call_binop(context, operator_name, left, right)
+                    raise budget.too_big("a repetição com '*'")
+        elif operator_name == "+":
+            sizes = [budget.weight(v) for v in (left, right) if isinstance(v, str | list | tuple)]
+            if len(sizes) == 2 and sum(sizes) > budget.MAX_TEXT:
+                raise budget.too_big("a soma com '+'")
+        elif (
+            operator_name == "%"
+            and isinstance(left, str)
+            and budget.percent_size(left, right) > budget.MAX_TEXT
+        ):
+            raise budget.too_big("o resultado de '%'")
+        result = super().call_binop(context, operator_name, left, right)
+        if isinstance(result, str | list | tuple):
+            budget.current().charge(len(result))
+        else:
+            budget.check_int(result)
+        return result
+
+    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
+        spent = budget.current()
+        if isinstance(__obj, LoopContext) and args:
+            # loop(children) in a recursive loop: its iterations count too.
+            args = (spent.loop(args[0]), *args[1:])
+        else:
+            _check_text_method(__obj, args, kwargs)
+        spent.depth += 1
+        try:
+            if spent.depth > budget.MAX_DEPTH:
+                raise budget.TemplateLimitExceeded(
+                    f"chamadas encadeadas demais (recursão): o limite é {budget.MAX_DEPTH} níveis"
+                )
+            result = super().call(__context, __obj, *args, **kwargs)
+        finally:
+            spent.depth -= 1
+        if not isinstance(__obj, Macro) and isinstance(result, str | bytes | list | tuple):
+            if len(result) > budget.MAX_TEXT:
+                raise budget.too_big("o resultado de uma chamada")
+            spent.charge(len(result))
+        return result
+
+    def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
+        """``str.format`` with widths and the result within the limit (Jinja's, limited)."""
+        if not isinstance(
+            value, types.MethodType | types.BuiltinMethodType
+        ) or value.__name__ not in (
+            "format",
+            "format_map",
+        ):
+            return None
+        owner = value.__self__
+        if not isinstance(owner, str):
+            return None
+        text_type: type[str] = type(owner)
+        is_format_map = value.__name__ == "format_map"
+
+        def wrapper(*args: Any, **kwargs: Any) -> str:
+            formatter: SandboxedFormatter
+            if isinstance(owner, Markup):
+                formatter = _EscapeFormatter(self, escape=owner.escape)
+            else:
+                formatter = _Formatter(self)
+            if is_format_map:
+                if kwargs or len(args) != 1:
+                    raise TypeError("format_map() recebe exatamente um argumento")
+                kwargs, args = args[0], ()
+            return text_type(formatter.vformat(owner, args, kwargs))
+
+        return functools.update_wrapper(wrapper, value)
+
+
+# The filters that turn a value into text check its size before they do.
+
+
+def _as_text(name: str, original: Callable[..., Any]) -> Callable[..., Any]:
+    def limited(value: Any, *args: Any, **kwargs: Any) -> Any:
+        budget.checked(value, f"o valor do filtro {name}")
+        return original(value, *args, **kwargs)
+
+    return functools.update_wrapper(limited, original)
+
+
+def _center(value: Any, width: int = 80) -> str:
+    if isinstance(width, int) and width > budget.MAX_TEXT:
+        raise budget.too_big("a largura de center")
+    return str(JINJA_FILTERS["center"](budget.text_of(value, "o valor de center"), width))
+
+
+@pass_eval_context
+def _replace(eval_ctx: EvalContext, s: Any, old: Any, new: Any, count: int | None = None) -> str:
+    text = budget.text_of(s, "o valor de replace")
+    before = budget.text_of(old, "o texto procurado por replace")
+    after = budget.text_of(new, "o texto posto por replace")
+    if eval_ctx.autoescape:
+        after = str(escape(after))
+    found = text.count(before) if before else len(text) + 1
+    if count is not None and count >= 0:
+        found = min(found, count)
+    if len(text) + found * max(len(after) - len(before), 0) > budget.MAX_TEXT:
+        raise budget.too_big("o resultado de replace")
+    return str(JINJA_FILTERS["replace"](eval_ctx, s, old, new, count))
+
+
+@pass_eval_context
+def _join(eval_ctx: EvalContext, value: Any, d: str = "", attribute: Any = None) -> str:
+    values = (
+        value
+        if isinstance(value, list | tuple | dict | str)
+        else list(budget.current().loop(value))
+    )
+    separator = budget.text_of(d, "o separador de join")
+    if attribute is None and budget.weight(values) + len(separator) * len(values) > budget.MAX_TEXT:
+        raise budget.too_big("o resultado de join")
+    joined = str(JINJA_FILTERS["join"](eval_ctx, values, d, attribute))
+    if len(joined) > budget.MAX_TEXT:
+        raise budget.too_big("o resultado de join")
+    budget.current().charge(len(joined))
+    return joined
+
+
+@pass_environment
+def _sum(environment: Any, iterable: Any, attribute: Any = None, start: Any = 0) -> Any:
+    if isinstance(start, bool) or not isinstance(start, int | float | Decimal):
+        raise budget.TemplateLimitExceeded("sum soma apenas números")
+    return JINJA_FILTERS["sum"](environment, iterable, attribute, start)
+
+
+@pass_context
+def _loop(context: Any, iterable: Any) -> Any:
+    return budget.current().loop(iterable)
+
+
+@pass_context
+def _text(context: Any, value: str, size: int) -> str:
+    budget.current().charge(size)
+    return value
+
+
+@pass_context
+def _concat(context: Any, values: tuple[Any, ...]) -> str:
+    size = sum(budget.weight(v, budget.MAX_TEXT + 1) for v in values)
+    if size > budget.MAX_TEXT:
+        raise budget.too_big("o texto unido com '~'")
+    budget.current().charge(size)
+    return str((markup_join if context.eval_ctx.autoescape else str_join)(values))
+
+
+@pass_context
+def _value(context: Any, value: Any) -> Any:
+    size = budget.weight(value, budget.MAX_TEXT + 1)
+    if size > budget.MAX_TEXT:
+        raise budget.too_big("a lista")
+    budget.current().charge(size)
+    return value
+
+
+_CURRENT_BUDGET = budget.CURRENT.get
+
+
+@pass_context
+def _finalize(context: Any, value: Any) -> Any:
+    """Every ``{{ }}``: its text counted, and refused before it is built when too big."""
+    # Kept short: it runs for every {{ }} of every e-mail the worker sends.
+    if isinstance(value, str):
+        text = value
+    elif hasattr(value, "__html__"):
+        text = Markup(value.__html__())  # noqa: S704 - what the object says is its HTML
+    else:
+        text = budget.text_of(value, "o valor mostrado")
+    spent = _CURRENT_BUDGET() or budget.current()
+    spent.text += len(text)
+    if spent.text > spent.max_text:
+        raise spent.over_text()
+    return text
+
+
+_LIMITED_FILTERS: dict[str, Callable[..., Any]] = {
+    "center": _center,
+    "replace": _replace,
+    "join": _join,
+    "sum": _sum,
+    **{
+        name: _as_text(name, JINJA_FILTERS[name])
+        for name in ("capitalize", "lower", "title", "trim", "truncate", "upper")
+    },
+}
+_BUDGET_FILTERS: dict[str, Callable[..., Any]] = {
+    budget.LOOP: _loop,
+    budget.TEXT: _text,
+    budget.CONCAT: _concat,
+    budget.VALUE: _value,
+}
 
 
 def _environment(autoescape: bool) -> Sandbox:
@@ -191,11 +508,16 @@ def _environment(autoescape: bool) -> Sandbox:
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=_finalize,
     )
     env.globals.clear()  # no range(), lipsum(), dict(), cycler(), joiner(), namespace()
     env.filters = {name: JINJA_FILTERS[name] for name in JINJA_SAFE_FILTERS}
+    env.filters.update(_LIMITED_FILTERS)
     env.filters["d"] = JINJA_FILTERS["default"]
     env.filters.update(OWN_FILTERS)
+    # The own filters that read their value as text; the others take numbers and dates.
+    env.filters.update({name: _as_text(name, OWN_FILTERS[name]) for name in ("document", "cep")})
+    env.filters.update(_BUDGET_FILTERS)
     return env
 
 
@@ -208,13 +530,12 @@ def environment_for(part: str) -> Sandbox:
 
 
 @functools.lru_cache(maxsize=256)
-def _compiled(source: str, html: bool) -> JinjaTemplate:
-    return (HTML_ENV if html else TEXT_ENV).from_string(source)
-
-
 def compiled(part: str, source: str) -> JinjaTemplate:
     """The compiled template of one part; compiled once per source text."""
-    return _compiled(source, part in HTML_PARTS)
+    template = environment_for(part).from_string(source)
+    assert isinstance(template, BudgetedTemplate)
+    template.part = part
+    return template
 
 
 @functools.lru_cache(maxsize=256)
@@ -289,6 +610,11 @@ def _static_problems(part: str, ast: nodes.Template) -> list[TemplateProblem]:
                     part, getitem.lineno, f"atributo interno {getitem.arg.value!r} não é permitido"
                 )
             )
+    for call in ast.find_all((nodes.Filter, nodes.Test)):
+        if call.name.startswith("_"):
+            problems.append(
+                TemplateProblem(part, call.lineno, f"filtro desconhecido {call.name!r}")
+            )
     declared = _declared_names(ast)
     for name in ast.find_all(nodes.Name):
         if name.ctx != "load" or name.name in declared or name.name in TOP_LEVEL_NAMES:
@@ -306,6 +632,7 @@ def _static_problems(part: str, ast: nodes.Template) -> list[TemplateProblem]:
 def _declared_names(ast: nodes.Template) -> set[str]:
     """Names the template binds itself: loop targets, {% set %}, macro arguments."""
     declared = {n.name for n in ast.find_all(nodes.Name) if n.ctx in ("store", "param")}
+    declared.update(macro.name for macro in ast.find_all(nodes.Macro))
     if any(True for _ in ast.find_all(nodes.For)):
         declared.add("loop")
     if any(True for _ in ast.find_all((nodes.Macro, nodes.CallBlock))):
@@ -323,6 +650,12 @@ def _line_of(exc: BaseException) -> int | None:
 
 
 def _message(exc: Exception) -> str:
+    if isinstance(exc, budget.TemplateLimitExceeded):
+        return exc.text
+    if isinstance(exc, RecursionError):
+        return f"chamadas encadeadas demais (recursão): o limite é {budget.MAX_DEPTH} níveis"
+    if isinstance(exc, MemoryError):
+        return "o modelo usou memória demais"
     if isinstance(exc, SecurityError):
         return f"acesso não permitido ({exc})"
     if isinstance(exc, UndefinedError):
@@ -348,7 +681,7 @@ def check_part(part: str, source: str, contexts: list[dict[str, Any]]) -> list[T
     for context in contexts:
         try:
             template.render(context)
-        except (TemplateError, ArithmeticError, TypeError, ValueError, LookupError) as exc:
+        except Exception as exc:  # noqa: BLE001 - whatever a template raises is its problem
             return [TemplateProblem(part, _line_of(exc), _message(exc))]
     return []
 
@@ -383,7 +716,30 @@ def _legal_identification_problems(
 
 
 def validate_template(fields: Mapping[str, str]) -> list[TemplateProblem]:
-    """Every problem of a template's parts, each with its part and line; empty when it may be saved."""
+    """Every problem of a template's parts, each with its part and line; empty when it may be saved.
+
+    The parts are rendered on the samples (two typical customers and one with
+    500 títulos) under the budget, in a child process with a time and memory
+    limit (``isolation.py``): a template can keep no web worker or command
+    waiting longer than that, and comes back as a problem naming the limit.
+    """
+    plain = {part: str(fields.get(part, "") or "") for part in PART_LABELS}
+    try:
+        problems: list[TemplateProblem] = isolation.run_limited(_validate, plain)
+    except isolation.Overrun as exc:
+        part = exc.step or "letter_html"
+        return [
+            TemplateProblem(
+                part,
+                None,
+                f"a validação {exc}, o limite de um modelo; "
+                "simplifique os laços e repetições desta parte",
+            )
+        ]
+    return problems
+
+
+def _validate(fields: Mapping[str, str]) -> list[TemplateProblem]:
     problems: list[TemplateProblem] = []
     for part in REQUIRED_PARTS:
         if not fields.get(part, "").strip():
@@ -392,12 +748,14 @@ def validate_template(fields: Mapping[str, str]) -> list[TemplateProblem]:
         problems.append(TemplateProblem("name", None, "no máximo 100 caracteres"))
     if len(fields.get("subject", "")) > 300:
         problems.append(TemplateProblem("subject", None, "no máximo 300 caracteres"))
-    contexts = sample_contexts()
+    contexts = [*sample_contexts(), large_sample_context()]
     for part in ("subject", "body_text", "body_html", "letter_html"):
         source = fields.get(part, "")
         if source.strip():
+            isolation.report(part)
             problems.extend(check_part(part, source, contexts))
     if fields.get("body_html", "").strip() and not any(p.part == "body_html" for p in problems):
+        isolation.report("body_html")
         try:
             inline_css(fields["body_html"])
         except InliningError as exc:

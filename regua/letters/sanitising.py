@@ -17,6 +17,7 @@ The fetcher of ``pdf.py`` is the last guard behind this one.
 """
 
 import re
+from typing import Any
 
 import nh3
 
@@ -156,15 +157,15 @@ def _attribute(tag: str, name: str, value: str) -> str | None:
     return value
 
 
-_CLEANER = nh3.Cleaner(
-    tags=set(TAGS),
-    clean_content_tags=set(CLEAN_CONTENT_TAGS),
-    attributes=ATTRIBUTES,
-    attribute_filter=_attribute,
-    url_schemes={"http", "https", "mailto", "tel", "data", "cid"},
-    link_rel=None,
-    strip_comments=True,
-)
+_OPTIONS: dict[str, Any] = {
+    "tags": set(TAGS),
+    "clean_content_tags": set(CLEAN_CONTENT_TAGS),
+    "attributes": ATTRIBUTES,
+    "url_schemes": {"http", "https", "mailto", "tel", "data", "cid"},
+    "link_rel": None,
+    "strip_comments": True,
+}
+_CLEANER = nh3.Cleaner(attribute_filter=_attribute, **_OPTIONS)
 
 # CSS, read as a CSS parser reads it: comments first, then escapes.
 _COMMENT = re.compile(r"/\*.*?(\*/|$)", re.DOTALL)
@@ -181,6 +182,11 @@ _AT_IMPORT = re.compile(r"@import\b[^;{}]*;?", re.IGNORECASE)
 _AT_RULE_WITH_URL = re.compile(r"@(?:namespace|charset)\b[^;{}]*;?", re.IGNORECASE)
 
 
+# Every construct below needs one of these: an escape, a comment, a function
+# call, an at-rule, or the start of a tag.
+_RISKY = re.compile(r"[\\(@<]|/\*")
+
+
 def _unescape(match: re.Match[str]) -> str:
     if match.group(1):
         code = int(match.group(1), 16)
@@ -195,6 +201,8 @@ def clean_css(css: str) -> str:
     behind, so what is checked here is what a browser or WeasyPrint reads;
     ``<`` goes too, so the text can never close its ``<style>`` element.
     """
+    if not _RISKY.search(css):  # most style="" attributes: nothing that could name a file
+        return css
     css = _COMMENT.sub(" ", css)
     css = _ESCAPE.sub(_unescape, css).replace("\\", "")
     css = _COMMENT.sub(" ", css)
@@ -215,6 +223,8 @@ _STYLE_ELEMENT = re.compile(r"(<style\b[^>]*>)(.*?)(</style>)", re.IGNORECASE | 
 def clean_html(html: str) -> str:
     """The template's rendered HTML with only what the allow-list keeps."""
     cleaned = _CLEANER.clean(html)
+    if "<style" not in cleaned:
+        return cleaned
     return _STYLE_ELEMENT.sub(lambda m: m.group(1) + clean_css(m.group(2)) + m.group(3), cleaned)
 
 

@@ -38,8 +38,8 @@ def test_the_samples_say_what_an_unconfigured_installation_says():
         assert context["final_notice"].days == defaults.final_notice_days
         assert context["final_notice"].measures == defaults.final_notice_measures
         assert context["final_notice"].legal_basis == defaults.final_notice_legal_basis
-    assert DEFAULT_FINAL_NOTICE_DAYS == defaults.final_notice_days
-    assert DEFAULT_FINAL_NOTICE_MEASURES == defaults.final_notice_measures
+    assert defaults.final_notice_days == DEFAULT_FINAL_NOTICE_DAYS
+    assert defaults.final_notice_measures == DEFAULT_FINAL_NOTICE_MEASURES
 
 
 def test_the_large_sample_has_its_titulos_and_their_totals():

@@ -24,7 +24,6 @@ import pytest
 
 from regua.delivery.outbox import deliver_now
 from regua.letters import pdf
-from regua.letters.editing import default_templates
 from regua.letters.models import LetterTemplate
 from regua.letters.rendering import preview, render_notice
 from regua.letters.review import approve, held_letters_pdf, list_held
@@ -206,10 +205,28 @@ def test_the_phone_layout_keeps_its_media_queries():
     assert cleaned == f"<style>{css}</style><p>x</p>"
 
 
+# A template of its own, so these tests hold whatever the shipped ones say.
+BASE = {
+    "name": "Teste de arquivos",
+    "subject": "Aviso para {{ customer.name }}",
+    "body_text": (
+        "Olá {{ customer.name }}\n{{ branch.legal_name }} {{ branch.cnpj }} {{ branch.address }}\n"
+        "{% for item in items %}{{ item.document }} {{ item.balance|money }}\n{% endfor %}"
+    ),
+    "body_html": (
+        "<p>Olá {{ customer.name }}</p>"
+        "<p>{{ branch.legal_name }} {{ branch.cnpj }} {{ branch.address }}</p>"
+        '{% if pix %}<img src="{{ pix.qr }}" alt="PIX">{% endif %}'
+    ),
+    "letter_html": (
+        "<p>Prezado {{ customer.name }}</p>"
+        "{% for item in items %}<p>{{ item.document }} {{ item.balance|money }}</p>{% endfor %}"
+    ),
+}
+
+
 def letter_fields(payload: str) -> dict[str, str]:
-    fields = dict(default_templates()[2])
-    fields["letter_html"] = fields["letter_html"] + payload
-    return fields
+    return {**BASE, "letter_html": BASE["letter_html"] + payload}
 
 
 def test_the_preview_pdf_carries_no_file_of_the_server(payload):
@@ -221,10 +238,9 @@ def test_the_preview_pdf_carries_no_file_of_the_server(payload):
 
 def stored_hostile_template(number: int, payload: str) -> None:
     """A template holding the payload, as one saved before the fix would hold it."""
-    fields = dict(default_templates()[number])
     LetterTemplate.objects.filter(number=number).update(
-        letter_html=fields["letter_html"] + payload,
-        body_html_ready=fields["body_html"].replace("</body>", payload + "</body>"),
+        **{**BASE, "letter_html": BASE["letter_html"] + payload},
+        body_html_ready=BASE["body_html"] + payload,
     )
 
 
