@@ -34,6 +34,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("clientes/", customers.customer_list, name="customers"),
     path("clientes/<int:pk>/", customers.customer_detail, name="customer"),
+    path("clientes/sem-email/", customers.without_email, name="customers_without_email"),
     path("clientes/<int:pk>/suspender/", pauses.customer_pause, name="customer_pause"),
     path("clientes/<int:pk>/<str:tab>/", customers.customer_tab, name="customer_tab"),
     path("titulos/", receivables.receivable_search, name="receivable_search"),

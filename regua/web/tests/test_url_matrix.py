@@ -23,6 +23,7 @@ MATRIX: dict[str, tuple[Any, ...]] = {
     "customer_tab": ("GET", {"pk": "customer", "tab": "history"}, "operator"),
     "customer_pause": ("POST", {"pk": "customer"}, "operator"),  # empty: back with the errors
     "receivable_search": ("GET", {}, "operator"),
+    "customers_without_email": ("GET", {}, "operator"),
     "receivable": ("GET", {"pk": "receivable"}, "operator"),
     "receivable_pause": ("POST", {"pk": "receivable"}, "operator"),
     "pause_lift": ("POST", {"pk": "pause"}, "operator"),

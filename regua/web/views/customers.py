@@ -13,6 +13,7 @@ from django.utils import timezone
 from regua.dunning.models import Notice, NoticeItem
 from regua.receivables import pauses
 from regua.receivables.models import Customer, Pause, Receivable
+from regua.web import no_email
 from regua.web.permissions import requires
 from regua.web.standing import standings
 from regua.web.views.pauses import PauseForm
@@ -107,4 +108,15 @@ def customer_tab(request: HttpRequest, pk: int, tab: str) -> HttpResponse:
         request,
         "web/_customer_history.html",
         {"customer": customer, "notices": _history(customer)},
+    )
+
+
+@requires("dunning.view_history")
+def without_email(request: HttpRequest) -> HttpResponse:
+    """Clientes sem e-mail válido: one line per customer skipped with no_email (30 days)."""
+    rows = no_email.work_list()
+    return render(
+        request,
+        "web/customers_without_email.html",
+        {"nav": "customers", "rows": rows, "days": no_email.DAYS},
     )

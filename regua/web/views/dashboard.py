@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from regua.dunning.models import Notice, NoticeStatus
 from regua.operations import painel
-from regua.web import aging, charts, manager
+from regua.web import aging, charts, manager, no_email
 from regua.web.permissions import requires
 from regua.web.schedules import next_automatic_run
 from regua.web.templatetags.regua_web import brl
@@ -35,5 +35,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         **painel.context(),
         # DSO, recovered after notices, work lists (regua.web.manager).
         **manager.context(today),
+        # Clientes sem e-mail válido, one line per customer (regua.web.no_email).
+        **no_email.painel_context(),
     }
     return render(request, "web/dashboard.html", context)

@@ -18,7 +18,7 @@ from regua.dunning.outside import outside_ranges
 from regua.dunning.runs import RunResult, execute_run
 from regua.dunning.selection import REASON_LABELS
 from regua.receivables.models import Customer
-from regua.web import preview, sending
+from regua.web import no_email, preview, sending
 from regua.web.forms import RunForm, codes
 from regua.web.permissions import acting_name, requires
 
@@ -109,7 +109,11 @@ def _run_context(run: DunningRun) -> dict[str, Any]:
 @requires("dunning.run_dunning")
 def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     run = get_object_or_404(DunningRun, pk=pk)
-    return render(request, "web/run_detail.html", {"nav": "run", **_run_context(run)})
+    return render(
+        request,
+        "web/run_detail.html",
+        {"nav": "run", "no_email_rows": no_email.work_list(run=run), **_run_context(run)},
+    )
 
 
 @requires("dunning.run_dunning")
