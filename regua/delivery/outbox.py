@@ -31,6 +31,7 @@ from django.utils import timezone
 
 from regua.access.permissions import actor_name
 from regua.audit import log
+from regua.bulk.sql import update_instances
 from regua.delivery import How, pace
 from regua.delivery.capture import CaptureSession
 from regua.delivery.messages import (
@@ -57,7 +58,6 @@ from regua.dunning.lifecycle import (  # noqa: F401 - the retry policy, as deliv
 from regua.dunning.models import DunningRun, Notice, NoticeItem, NoticeStatus
 from regua.dunning.notices import drop_settled_items
 from regua.letters.rendering import RenderedNotice, render_notices
-from regua.receivables.importing.sql import update_instances
 from regua.receivables.models import Customer, Receivable
 
 logger = logging.getLogger(__name__)

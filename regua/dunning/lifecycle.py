@@ -53,8 +53,8 @@ from django.db import models, transaction
 from django.db.models import Count, F
 from django.utils import timezone
 
+from regua.bulk.sql import update_instances
 from regua.dunning.models import DunningRun, GenerationType, Notice, NoticeItem, NoticeStatus
-from regua.receivables.importing.sql import update_instances
 
 S = NoticeStatus
 

@@ -21,7 +21,7 @@ from typing import Any
 from django.db import connection, models
 from django.utils import timezone
 
-from regua.receivables.importing.sql import (
+from regua.bulk.sql import (
     BackgroundWriter,
     Writer,
     adapt,

@@ -23,6 +23,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from regua.audit import log
+from regua.bulk.sql import Writer
 from regua.dunning import lifecycle, recording
 from regua.dunning.history import money
 from regua.dunning.models import (
@@ -36,7 +37,6 @@ from regua.dunning.models import (
 )
 from regua.dunning.recipients import recipients_from
 from regua.dunning.selection import Filters, Line, Selection, stream
-from regua.receivables.importing.sql import Writer
 
 # How often a run is recorded again when the database refuses it (R5's index),
 # which only happens when something bypassed the run lock.

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.utils.html import linebreaks
 
+from regua.bulk.sql import update_instances
 from regua.dunning.models import GenerationType, Notice, NoticeItem, NoticeStatus
 from regua.letters import pdf as letter_pdf
 from regua.letters.budget import TemplateLimitExceeded
@@ -31,7 +32,6 @@ from regua.letters.sandbox import (
     validate_template,
 )
 from regua.letters.variables import ItemData
-from regua.receivables.importing.sql import update_instances
 
 # States in which a notice's items may still take the amounts it is sent with;
 # after that the history is never edited (R10).

@@ -3,7 +3,7 @@
 import pytest
 from django.db import IntegrityError, connection, transaction
 
-from regua.receivables.importing.sql import BackgroundWriter, adapt
+from regua.bulk.sql import BackgroundWriter, adapt
 from regua.receivables.models import Branch
 from regua.receivables.tests.helpers import load_branches
 

@@ -185,9 +185,11 @@ def state_writes(source: str) -> list[str]:
         elif isinstance(node, ast.Call):
             func = node.func
             name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
-            keywords = {k.arg for k in node.keywords}
+            keywords = {k.arg for k in node.keywords if k.arg is not None}
             if name in WRITERS | {"Notice", "NoticeItem"} and keywords & STATE_FIELDS:
-                found.append(f"line {node.lineno}: {name}({', '.join(keywords & STATE_FIELDS)}=…)")
+                found.append(
+                    f"line {node.lineno}: {name}({', '.join(sorted(keywords & STATE_FIELDS))}=…)"
+                )
             if name == "set_status":
                 found.append(f"line {node.lineno}: set_status")
             for keyword in node.keywords:

@@ -14,16 +14,16 @@ from typing import Any, BinaryIO, Final
 from django.db import transaction
 
 from regua.audit.log import record
+from regua.bulk.sql import (
+    foreign_keys_checked_per_statement,
+    import_cache,
+    writer_for_import,
+)
 from regua.receivables.importing import values as v
 from regua.receivables.importing.columns import KINDS, NOT_READ, Column, lookup
 from regua.receivables.importing.files import BadLine, FileProblem, Table, open_table
 from regua.receivables.importing.loaders import LOADERS, Loader, Row
 from regua.receivables.importing.result import ImportResult, RowError
-from regua.receivables.importing.sql import (
-    foreign_keys_checked_per_statement,
-    import_cache,
-    writer_for_import,
-)
 
 BATCH_SIZE: Final = 2000
 AUDIT_ACTION: Final = "receivables.import"

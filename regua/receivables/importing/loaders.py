@@ -16,10 +16,10 @@ from django.db import connection, models
 from django.db.models import Max
 from django.utils import timezone
 
+from regua.bulk.sql import Lookup, Writer, adapt, update_rows
 from regua.receivables.importing.columns import Column
 from regua.receivables.importing.payments import PaymentRecorder
 from regua.receivables.importing.result import ImportResult, RowError
-from regua.receivables.importing.sql import Lookup, Writer, adapt, update_rows
 from regua.receivables.importing.values import Cell, invalid_emails
 from regua.receivables.models import (
     Branch,

@@ -22,8 +22,8 @@ from typing import Any, Final
 from django.db import connection
 from django.utils import timezone
 
+from regua.bulk.sql import Writer
 from regua.receivables.importing.result import ImportResult
-from regua.receivables.importing.sql import Writer
 from regua.receivables.models import Import, PaymentEvent, PaymentKind, Receivable
 
 ATTNAMES: Final = ("receivable_id", "amount", "paid_date", "kind", "source_id", "recorded_at")
