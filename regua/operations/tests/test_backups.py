@@ -1,8 +1,10 @@
 """regua backup / regua restore: a consistent copy without the key, restored only where empty."""
 
+import io
 import sqlite3
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.db import connection
 
 from regua.delivery.encryption import encrypt
@@ -13,15 +15,22 @@ KEY = "x7lJBdSp0A4sPqeJvQ8p0V8zQmB1yq0cXKzQ4o0R3xU="
 PASSWORD = "s3nha-do-smtp-da-empresa"
 
 
-def test_backup_on_postgresql_is_refused_pointing_to_pg_dump(regua_cli, tmp_path):
+def command(*args: str) -> str:
+    out = io.StringIO()
+    call_command(*args, stdout=out, stderr=io.StringIO())
+    return out.getvalue()
+
+
+@pytest.mark.django_db
+def test_backup_on_postgresql_is_refused_pointing_to_pg_dump(tmp_path):
     if connection.vendor != "postgresql":
         pytest.skip("PostgreSQL only")
-    done = regua_cli("backup", str(tmp_path / "copia.sqlite3"))
-    assert done.returncode != 0
-    assert "pg_dump" in done.stderr
+    with pytest.raises(CommandError, match="pg_dump"):
+        command("backup", str(tmp_path / "copia.sqlite3"))
     assert not (tmp_path / "copia.sqlite3").exists()
 
 
+@pytest.mark.django_db(transaction=True)
 def test_a_backup_restores_into_an_empty_data_folder_and_never_holds_the_key(
     regua_cli, tmp_path, settings
 ):
@@ -34,25 +43,26 @@ def test_a_backup_restores_into_an_empty_data_folder_and_never_holds_the_key(
     )
     copy = tmp_path / "regua-2026-12-04.sqlite3"
 
-    done = regua_cli("backup", str(copy))
-    assert done.returncode == 0, done.stderr
-    assert f"Cópia gravada em {copy}" in done.stdout
+    assert f"Cópia gravada em {copy}" in command("backup", str(copy))
     content = copy.read_bytes()
     assert KEY.encode() not in content and PASSWORD.encode() not in content
     with sqlite3.connect(copy) as db:
         assert db.execute("SELECT count(*) FROM dunning_notice").fetchone() == (3,)
+    with pytest.raises(CommandError, match="já existe"):
+        command("backup", str(copy))
 
-    again = regua_cli("backup", str(copy))
-    assert again.returncode != 0
-    assert "já existe" in again.stderr
+    # Never over a database with data (this one).
+    with pytest.raises(CommandError, match="já existe e tem dados"):
+        command("restore", str(copy))
 
     fresh = tmp_path / "nova"
-    target = {
-        "DATABASE_URL": f"sqlite:///{fresh / 'regua.sqlite3'}",
-        "REGUA_DATA_DIR": str(fresh),
-        "REGUA_ENCRYPTION_KEY": "",
-    }
-    restored = regua_cli("restore", str(copy), **target)
+    restored = regua_cli(
+        "restore",
+        str(copy),
+        DATABASE_URL=f"sqlite:///{fresh / 'regua.sqlite3'}",
+        REGUA_DATA_DIR=str(fresh),
+        REGUA_ENCRYPTION_KEY="",
+    )
     assert restored.returncode == 0, restored.stderr
     # The key was kept apart: the restore says where it must go.
     assert "a chave não está aqui" in restored.stderr
@@ -60,23 +70,12 @@ def test_a_backup_restores_into_an_empty_data_folder_and_never_holds_the_key(
     with sqlite3.connect(fresh / "regua.sqlite3") as db:
         assert db.execute("SELECT count(*) FROM dunning_notice").fetchone() == (3,)
 
-    over = regua_cli("restore", str(copy), **target)
-    assert over.returncode != 0
-    assert "já existe e tem dados" in over.stderr
 
-
-def test_restore_refuses_a_file_that_is_not_a_regua_backup(regua_cli, tmp_path):
+@pytest.mark.django_db
+def test_restore_refuses_a_file_that_is_not_a_regua_backup(tmp_path):
     if connection.vendor != "sqlite":
         pytest.skip("regua restore puts SQLite databases back")
     bogus = tmp_path / "planilha.sqlite3"
     bogus.write_bytes(b"isto nao e um banco")
-    fresh = tmp_path / "nova"
-    done = regua_cli(
-        "restore",
-        str(bogus),
-        DATABASE_URL=f"sqlite:///{fresh / 'regua.sqlite3'}",
-        REGUA_DATA_DIR=str(fresh),
-    )
-    assert done.returncode != 0
-    assert "não é um banco SQLite legível" in done.stderr
-    assert not (fresh / "regua.sqlite3").exists()
+    with pytest.raises(CommandError, match="não é um banco SQLite legível"):
+        command("restore", str(bogus))
