@@ -25,10 +25,13 @@ def paginate(
     size = positive_int(request, "page_size", DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
     count = rows.count() if isinstance(rows, QuerySet) else len(rows)
     start = (page - 1) * size
+    # Past the last page nothing is asked of the database: an OFFSET beyond a
+    # 64-bit integer (?page=999999999999999999999) would make it fail.
+    page_rows = rows[start : start + size] if start < count else []
     return {
         "count": count,
         "page": page,
         "page_size": size,
         "pages": (count + size - 1) // size,
-        "results": [shape(row) for row in rows[start : start + size]],
+        "results": [shape(row) for row in page_rows],
     }

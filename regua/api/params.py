@@ -8,6 +8,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from regua.api.decorators import ApiError
+from regua.dunning.dates import out_of_range
 
 # A run's options fit in a few kilobytes; rows to import get more room, and
 # files bigger than that go as a CSV/XLSX upload.
@@ -48,6 +49,10 @@ def read_json(request: HttpRequest, limit: int) -> Any:
         return json.loads(body.decode("utf-8"), parse_float=Decimal)
     except UnicodeDecodeError:
         raise ApiError(400, "O corpo da requisição não está em UTF-8.") from None
+    except RecursionError:
+        raise ApiError(
+            400, "JSON inválido: listas ou objetos aninhados em níveis demais."
+        ) from None
     except json.JSONDecodeError as failure:
         raise ApiError(
             400,
@@ -71,12 +76,17 @@ def positive_int(request: HttpRequest, name: str, default: int, maximum: int | N
 
 
 def parse_date(value: object, name: str) -> datetime.date:
-    """A date written YYYY-MM-DD, else a 400 naming the field."""
+    """A date written YYYY-MM-DD within the years Régua accepts, else a 400 naming the field."""
     if isinstance(value, str):
         try:
-            return datetime.date.fromisoformat(value)
+            day = datetime.date.fromisoformat(value)
         except ValueError:
             pass
+        else:
+            problem = out_of_range(day)
+            if problem:
+                raise ApiError(400, f"Campo {name} inválido: {problem}.")
+            return day
     raise ApiError(400, f"Campo {name} inválido: {value!r} não é uma data AAAA-MM-DD.")
 
 

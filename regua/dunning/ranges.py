@@ -15,6 +15,10 @@ from regua.audit import log
 from regua.dunning.models import DelayRange, DunningLock, GenerationType, Notice, NoticeItem
 from regua.letters.models import LetterTemplate
 
+# Days a range may name, either way: a century. With the run's date inside the
+# accepted years (dunning.dates), every due date the selection derives stays a date.
+MAX_DAYS = 36_500
+
 FIELDS = ["name", "start_day", "end_day", "template", "generation", "min_balance", "active"]
 
 
@@ -81,6 +85,12 @@ def save_range(
         raise ValidationError(
             f"Tipo de geração inválido: {generation!r} (use email ou email_and_letter)."
         )
+    for day in (start_day, end_day):
+        if not -MAX_DAYS <= day <= MAX_DAYS:
+            raise ValidationError(
+                f"Dia {day} fora do intervalo aceito para uma faixa (de -36.500 a 36.500, "
+                "cem anos antes ou depois do vencimento)."
+            )
     values: dict[str, Any] = {
         "name": name.strip(),
         "start_day": start_day,

@@ -1,5 +1,6 @@
 """Forms of the pages; the rules they enforce live in the engine's functions."""
 
+import datetime
 from decimal import Decimal
 from typing import Any, cast
 
@@ -7,6 +8,7 @@ from django import forms
 from django.contrib.auth.forms import UserCreationForm
 from django.contrib.auth.models import Group, User
 
+from regua.dunning.dates import out_of_range
 from regua.dunning.models import GenerationType, GroupBy
 from regua.dunning.selection import Filters
 from regua.letters.models import LetterTemplate
@@ -20,6 +22,12 @@ class DateInput(forms.DateInput):
 
     def __init__(self) -> None:
         super().__init__(format="%Y-%m-%d")
+
+
+def accepted_date(day: datetime.date) -> None:
+    problem = out_of_range(day)
+    if problem:
+        raise forms.ValidationError(problem[:1].upper() + problem[1:] + ".")
 
 
 class GroupsField(forms.ModelMultipleChoiceField):
@@ -122,7 +130,9 @@ def codes(text: str) -> tuple[str, ...]:
 class RunForm(forms.Form):
     """Emitir's filters (routine 1213) plus filial and agrupamento."""
 
-    reference_date = forms.DateField(label="Data de referência", widget=DateInput())
+    reference_date = forms.DateField(
+        label="Data de referência", widget=DateInput(), validators=[accepted_date]
+    )
     due_from = forms.DateField(label="Vencimento de", required=False, widget=DateInput())
     due_to = forms.DateField(label="Vencimento até", required=False, widget=DateInput())
     issued_from = forms.DateField(label="Emissão de", required=False, widget=DateInput())

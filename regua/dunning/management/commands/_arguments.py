@@ -7,14 +7,20 @@ from typing import Any
 
 from django.core.management.base import CommandParser
 
+from regua.dunning.dates import out_of_range
+
 
 def iso_date(text: str) -> datetime.date:
     try:
-        return datetime.date.fromisoformat(text)
+        day = datetime.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(
             f"data inválida: {text!r} (use AAAA-MM-DD, por exemplo 2026-11-30)"
         ) from None
+    problem = out_of_range(day)
+    if problem:
+        raise argparse.ArgumentTypeError(problem)
+    return day
 
 
 def subcommands(parser: CommandParser, dest: str = "action", required: bool = True) -> Any:
