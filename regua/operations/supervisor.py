@@ -10,10 +10,12 @@ is logged and started again after a pause that doubles with each quick death
 """
 
 import contextlib
+import ctypes
 import logging
 import os
 import signal
 import subprocess
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -25,6 +27,14 @@ BACKOFF_LIMIT = 60.0
 HEALTHY_AFTER = 60.0
 # SMTP timeouts are 30 s by default: a minute and a half lets the last message finish.
 STOP_TIMEOUT = 90.0
+PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:
+    """In the child, before exec: SIGTERM when the supervisor dies, even by SIGKILL (Linux)."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 @dataclass
@@ -81,7 +91,9 @@ class Supervisor:
             os.kill(child.process.pid, signum)
 
     def _start(self, child: Child) -> None:
-        child.process = subprocess.Popen(child.argv, env=child.env, process_group=0)
+        child.process = subprocess.Popen(
+            child.argv, env=child.env, process_group=0, preexec_fn=_die_with_parent
+        )
         child.started_at = time.monotonic()
         self.log.info(
             "%s iniciado (pid %d)",

@@ -10,6 +10,7 @@ import threading
 import urllib.error
 import urllib.request
 from collections import Counter
+from pathlib import Path
 
 import pytest
 from django.db import transaction
@@ -127,3 +128,24 @@ def test_serve_answers_delivers_restarts_a_dead_worker_and_stops_leaving_nothing
     # One JSON object per line, from every process of the tree.
     entries = [json.loads(line) for line in serve.lines if line.strip()]
     assert {e["process"] for e in entries} >= {"serve", "web", "worker"}
+
+
+def gone(pid: int) -> bool:
+    """The process has exited (a zombie waiting for its new parent counts as exited)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:
+        return True
+    return "\nState:\tZ" in status
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_children_stop_when_the_supervisor_is_killed():
+    serve = Serve("--no-migrate")
+    try:
+        assert wait_until(lambda: len(serve.events("started")) == 2, 60), serve.log()
+        children = [e["child_pid"] for e in serve.events("started")]
+        serve.process.kill()  # SIGKILL: no chance to stop them itself
+        assert wait_until(lambda: all(gone(pid) for pid in children), 120), serve.log()
+    finally:
+        serve.stop()
