@@ -129,8 +129,11 @@ def format_address(name: str, address: str) -> str:
     name = single_line(name)
     if not name:
         return address
-    if name.isascii():
+    if name.isascii() and "=?" not in name:
         return formataddr((name, address))
+    # Accents, or a name that itself reads "=?utf-8?b?…?=": mail programs decode
+    # such text even inside quotes and would show what it hides as the name.
+    # Encoded as a whole, it is shown as typed.
     return f"{encode_words(name)} <{address}>"
 
 

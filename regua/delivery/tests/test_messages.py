@@ -239,3 +239,22 @@ def test_the_outbox_skips_a_notice_with_no_valid_address(smtp_server):
     assert notice.reason == "no_email"
     assert "sem-arroba" in notice.refused_recipients
     assert not notice.items.filter(blocks=True).exists()
+
+
+def test_a_customer_name_spelling_an_encoded_word_is_shown_as_typed_not_decoded():
+    # "=?utf-8?b?QmFuY28gZG8gQnJhc2ls?=" decodes to "Banco do Brasil".
+    name = "Loja =?utf-8?b?QmFuY28gZG8gQnJhc2ls?= Ltda"
+    notice = make_notice(recipients=["financeiro@cliente.com.br"], customer_name=name)
+
+    message = parse(built(notice).data)
+
+    assert message["To"].addresses[0].display_name == name
+    assert message["To"].addresses[0].addr_spec == "financeiro@cliente.com.br"
+    assert "Banco do Brasil" not in str(message["To"])
+
+
+def test_a_sender_name_spelling_an_encoded_word_is_shown_as_typed_too():
+    name = "=?utf-8?q?Banco_Central?="
+    message = parse(built(make_notice(), settings_for_tests(from_name=name)).data)
+
+    assert message["From"].addresses[0].display_name == name
