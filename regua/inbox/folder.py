@@ -171,6 +171,13 @@ class Inbox:
     def _check_folder(self) -> None:
         if not self.folder.is_dir():
             raise InboxError(f"a pasta de importação {self.folder} não existe ou não é uma pasta")
+        # The ERP's account may write there: it must not reach the database or the keys.
+        data = Path(settings.DATA_DIR).resolve()
+        if self.folder.resolve().is_relative_to(data):
+            raise InboxError(
+                f"a pasta de importação {self.folder} fica dentro da pasta de dados privada "
+                f"({data}): use uma pasta à parte, que a conta do ERP possa gravar"
+            )
 
     def _candidates(self) -> list[_Candidate]:
         now = timezone.now().timestamp()

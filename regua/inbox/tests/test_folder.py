@@ -11,7 +11,7 @@ import pytest
 import time_machine
 from django.core.management import call_command
 
-from regua.inbox.folder import Inbox
+from regua.inbox.folder import Inbox, InboxError
 from regua.inbox.models import InboxFile
 from regua.receivables.models import Customer, PaymentEvent, Receivable
 from regua.receivables.tests.helpers import DATA, load_branches
@@ -217,3 +217,12 @@ def test_the_import_page_lists_what_the_folder_did_and_confirms_a_held_snapshot(
     assert response.status_code == 302
     row.refresh_from_db()
     assert row.status == "applied"
+
+
+@pytest.mark.django_db
+def test_a_folder_inside_the_private_data_folder_is_refused(settings, tmp_path):
+    settings.DATA_DIR = tmp_path
+    inside_data = tmp_path / "erp"
+    inside_data.mkdir()
+    with pytest.raises(InboxError, match="dentro da pasta de dados privada"):
+        Inbox(inside_data).scan()
