@@ -31,7 +31,6 @@ from django.db.models import Min
 from django.utils import timezone
 
 from regua.dunning.models import DelayRange, DunningRun, NoticeStatus
-from regua.letters.models import LetterTemplate
 from regua.receivables.models import Branch, PaymentKind
 
 GROUPINGS: Final = ("range", "template", "branch", "month")
@@ -195,7 +194,13 @@ def _sql(by: str) -> tuple[str, list[Any]]:
         f" WHEN pt.all_{n} > t.balance THEN t.balance ELSE pt.all_{n} END AS paid_{n}"
         for n in WINDOWS
     )
-    sums = ", ".join(f"SUM(paid_{n}) AS paid_{n}" for n in WINDOWS)
+    sums = ", ".join(f"SUM(b.paid_{n}) AS paid_{n}" for n in WINDOWS)
+    # The totals of a group of lines (once per group, once for all: no lines copied).
+    aggregates = f"""COUNT(DISTINCT CASE WHEN b.is_notice = 1 THEN b.notice_id END) AS notices,
+           COUNT(*) AS titulos, SUM(b.balance) AS notified, {sums},
+           SUM(b.recovered) AS recovered, SUM(b.recovered - b.confirmed) AS presumed,
+           SUM(CASE WHEN b.recovered > 0 THEN 1 ELSE 0 END) AS titulos_paid,
+           SUM(b.went_on) AS went_on"""
     sql = f"""
 WITH sent AS ({sent_sql}
 ),
@@ -270,35 +275,34 @@ lines AS (
     LEFT JOIN went_on g ON t.is_notice = 1 AND g.touch_id = t.touch_id
     WHERE t.touched_on BETWEEN %s AND %s
 ),
-both_levels AS (
-    SELECT * FROM lines
+paid_days AS (
+    SELECT is_notice, group_key, first_days FROM lines WHERE first_days IS NOT NULL
     UNION ALL
-    SELECT is_notice, '*', notice_id, balance, paid_7, paid_15, paid_30, recovered, confirmed,
-           first_days, went_on
-    FROM lines
+    SELECT is_notice, '*', first_days FROM lines WHERE first_days IS NOT NULL
 ),
 ranked AS (
     SELECT is_notice, group_key, first_days,
            ROW_NUMBER() OVER (PARTITION BY is_notice, group_key ORDER BY first_days) AS position,
            COUNT(*) OVER (PARTITION BY is_notice, group_key) AS paid_count
-    FROM both_levels WHERE first_days IS NOT NULL
+    FROM paid_days
 ),
 medians AS (
     SELECT is_notice, group_key, AVG(first_days * 1.0) AS median_days
     FROM ranked
     WHERE position IN ((paid_count + 1) / 2, (paid_count + 2) / 2)
     GROUP BY is_notice, group_key
+),
+sums AS (
+    SELECT b.is_notice, b.group_key, {aggregates}
+    FROM lines b GROUP BY b.is_notice, b.group_key
+    UNION ALL
+    SELECT b.is_notice, '*', {aggregates}
+    FROM lines b GROUP BY b.is_notice
 )
-SELECT b.is_notice, b.group_key,
-       COUNT(DISTINCT CASE WHEN b.is_notice = 1 THEN b.notice_id END) AS notices,
-       COUNT(*) AS titulos, SUM(b.balance) AS notified, {sums},
-       SUM(b.recovered) AS recovered, SUM(b.recovered - b.confirmed) AS presumed,
-       SUM(CASE WHEN b.recovered > 0 THEN 1 ELSE 0 END) AS titulos_paid,
-       SUM(b.went_on) AS went_on, m.median_days
-FROM both_levels b
-LEFT JOIN medians m ON m.is_notice = b.is_notice AND m.group_key = b.group_key
-GROUP BY b.is_notice, b.group_key, m.median_days
-ORDER BY b.is_notice DESC, b.group_key
+SELECT t.*, m.median_days
+FROM sums t
+LEFT JOIN medians m ON m.is_notice = t.is_notice AND m.group_key = t.group_key
+ORDER BY t.is_notice DESC, t.group_key
 """  # noqa: S608 - table and column names and fixed fragments; every value is a parameter
     return sql, [*sent_params, *pay_params]
 
@@ -392,9 +396,7 @@ def _labels(by: str) -> dict[str, str]:
             for r in DelayRange.objects.all()
         }
     if by == "template":
-        return {
-            str(t.number): f"Modelo {t.number} – {t.name}" for t in LetterTemplate.objects.all()
-        }
+        return {str(t.number): f"Modelo {t.number} – {t.name}" for t in _templates()}
     if by == "branch":
         return {str(b.pk): str(b) for b in Branch.objects.all()}
     return {}
@@ -526,3 +528,9 @@ def export(report: Report, fmt: str, target: Any) -> int:
             writer.writerow([plain(v) for v in row])
             count += 1
     return count
+
+
+def _templates() -> Any:
+    """The letter templates, reached through the range's foreign key: the letters app sits
+    above dunning and is never imported here."""
+    return DelayRange._meta.get_field("template").related_model._default_manager.all()

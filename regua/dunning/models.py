@@ -3,7 +3,6 @@ from decimal import Decimal
 from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 
-from regua.letters.models import LetterTemplate
 from regua.receivables.models import Branch, Customer, Receivable
 
 
@@ -38,7 +37,8 @@ class DelayRange(models.Model):
     name = models.CharField("nome", max_length=100, blank=True)
     start_day = models.IntegerField("início")
     end_day = models.IntegerField("fim")
-    template = models.ForeignKey(LetterTemplate, models.PROTECT, verbose_name="modelo")
+    # The letters app sits above dunning: referred to by name, never imported.
+    template = models.ForeignKey("letters.LetterTemplate", models.PROTECT, verbose_name="modelo")
     generation = models.CharField(
         "tipo de geração", max_length=20, choices=GenerationType.choices, default="email"
     )
@@ -132,7 +132,8 @@ class Notice(models.Model):
     delay_range = models.ForeignKey(DelayRange, models.PROTECT, verbose_name="faixa")
     range_start = models.IntegerField("início da faixa")
     range_end = models.IntegerField("fim da faixa")
-    template = models.ForeignKey(LetterTemplate, models.PROTECT, verbose_name="modelo")
+    # The letters app sits above dunning: referred to by name, never imported.
+    template = models.ForeignKey("letters.LetterTemplate", models.PROTECT, verbose_name="modelo")
     template_number = models.PositiveSmallIntegerField("número do modelo")
     generation = models.CharField(max_length=20, choices=GenerationType.choices)
     reference_date = models.DateField("data de referência")

@@ -9,11 +9,10 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 
 from regua.audit import log
 from regua.dunning.models import DelayRange, DunningLock, GenerationType, Notice, NoticeItem
-from regua.letters.models import LetterTemplate
 
 # Days a range may name, either way: a century. With the run's date inside the
 # accepted years (dunning.dates), every due date the selection derives stays a date.
@@ -44,12 +43,17 @@ def check_overlap(start_day: int, end_day: int, *, exclude: int | None = None) -
         raise RangeOverlap(start_day, end_day, other)
 
 
-def _template(template: int | LetterTemplate) -> LetterTemplate:
-    if isinstance(template, LetterTemplate):
+def _template(template: int | models.Model) -> models.Model:
+    # The letters app sits above dunning: its model is reached through the range's
+    # foreign key, never imported.
+    templates = DelayRange._meta.get_field("template").related_model
+    if isinstance(template, templates):
         return template
-    found = LetterTemplate.objects.filter(number=template).first()
+    found = templates._default_manager.filter(number=template).first()
     if found is None:
-        numbers = ", ".join(str(n) for n in LetterTemplate.objects.values_list("number", flat=True))
+        numbers = ", ".join(
+            str(n) for n in templates._default_manager.values_list("number", flat=True)
+        )
         raise ValidationError(f"O modelo {template} não existe (modelos disponíveis: {numbers}).")
     return found
 
@@ -69,7 +73,7 @@ def save_range(
     user: str,
     start_day: int,
     end_day: int,
-    template: int | LetterTemplate,
+    template: int | models.Model,
     generation: str = GenerationType.EMAIL,
     name: str = "",
     min_balance: Decimal | str | int = Decimal("0.00"),

@@ -3,7 +3,8 @@
 A captured message holds the customer's name, addresses and the whole letter
 in its columns and in its raw bytes; redacting it field by field would leave
 the raw message behind, and it was never sent anyway. So both receivers delete.
-Connected in ``DeliveryConfig.ready()`` to ``regua.privacy.signals``.
+Connected in ``PrivacyConfig.ready()`` to ``regua.privacy.signals`` (privacy sits above
+delivery: it knows of delivery's copies, not the other way round).
 """
 
 import json

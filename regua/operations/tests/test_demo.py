@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.db.models import F
 
 from regua.dunning.models import DelayRange
-from regua.receivables import demo
+from regua.operations import demo
 from regua.receivables.documents import is_valid_cnpj, is_valid_cpf
 from regua.receivables.models import Branch, CollectionType, Customer, Receivable
 

@@ -11,7 +11,7 @@ from regua.audit.cli import acting_user
 from regua.audit.log import record
 from regua.delivery.configuration import configure_email
 from regua.delivery.models import EmailSettings
-from regua.receivables.demo import database_is_empty, ensure_delay_ranges, load_demo, set_demo_user
+from regua.operations.demo import database_is_empty, ensure_delay_ranges, load_demo, set_demo_user
 
 
 class Command(BaseCommand):

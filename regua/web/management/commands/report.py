@@ -1,4 +1,5 @@
-"""regua report effectiveness: how much was paid after the notices sent in a period."""
+"""regua report effectiveness: how much was paid after the notices sent in a period (beside
+the pages that show the same figures)."""
 
 from typing import Any
 
