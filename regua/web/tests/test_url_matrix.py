@@ -42,6 +42,8 @@ MATRIX: dict[str, tuple[Any, ...]] = {
     "review_letter_pdf": ("GET", {"pk": "notice"}, "supervisor"),
     "review_batch_pdf": ("GET", {"pk": "run"}, "supervisor", 302),  # none held: back to the list
     "review_approve": ("POST", {"pk": "notice"}, "supervisor"),
+    "review_bulk": ("POST", {}, "supervisor"),  # nothing ticked: back with the message
+    "review_batch": ("GET", {"pk": "review_batch"}, "supervisor"),
     "review_discard": ("POST", {"pk": "notice"}, "supervisor"),
     "pending": ("GET", {}, "supervisor"),
     "notice_resend": ("POST", {"pk": "notice"}, "supervisor"),

@@ -12,6 +12,7 @@ from regua.delivery.models import CapturedEmail, Schedule
 from regua.dunning.models import DelayRange, DunningRun, Holiday, Notice
 from regua.dunning.tests.builders import make_notice
 from regua.receivables.models import Customer, Pause, Receivable
+from regua.web.models import ReviewBatch
 from regua.test import make_branch, make_collection, make_customer, make_range, make_receivable
 
 
@@ -27,6 +28,7 @@ class World:
     captured: CapturedEmail
     receivable: Receivable
     pause: Pause
+    review_batch: ReviewBatch
 
     @property
     def run(self) -> DunningRun:
@@ -109,5 +111,8 @@ def make_world(user: User) -> World:
             created_at=timezone.now(),
             lifted_by="chefe",
             lifted_at=timezone.now(),
+        ),
+        review_batch=ReviewBatch.objects.create(
+            action="discard", reason="teste", user="chefe", total=0, finished_at=timezone.now()
         ),
     )
