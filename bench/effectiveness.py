@@ -75,7 +75,9 @@ def prepare(reference: datetime.date) -> dict[str, Any]:
         cursor.execute(f"SELECT count(*) FROM {table}")  # noqa: S608 - constant names
         counts[name] = cursor.fetchone()[0]
     if vendor == "postgresql":
+        conn.commit()
         conn.autocommit = True
+        cursor = conn.cursor()
         cursor.execute("ANALYZE")
     conn.close()
     return counts
