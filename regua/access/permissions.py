@@ -46,3 +46,26 @@ def actor_name(user: User, permission: str) -> str:
             f"Sem a permissão necessária: {permission_label(permission)} ({permission})."
         )
     return user.get_username()
+
+
+SUPERUSER_ONLY = "Só um superusuário pode alterar outro superusuário."
+
+
+def check_may_change_user(actor: User, target: AbstractBaseUser) -> None:
+    """Refuse (PermissionDenied) when ``actor`` is not a superuser and ``target`` is one.
+
+    Managing users (``audit.manage_users``) lets an Administrador deactivate
+    accounts and change their e-mail; over a superuser that would let them
+    lock out, or take over through a password reset, the account above
+    their own. A name (the command line) that is no Régua user is the
+    operating-system user, trusted as ``manage.py`` is.
+    """
+    if not getattr(target, "is_superuser", False):
+        return
+    if isinstance(actor, str):
+        account = get_user_model().objects.filter(username=actor).first()
+        if account is None:
+            return
+        actor = account
+    if not getattr(actor, "is_superuser", False):
+        raise PermissionDenied(SUPERUSER_ONLY)

@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from regua.access.permissions import permission_label
 from regua.dunning.models import Notice, NoticeStatus
 from regua.operations import painel
 from regua.web import aging, charts, manager, no_email
@@ -13,9 +14,23 @@ from regua.web.permissions import requires
 from regua.web.schedules import next_automatic_run
 from regua.web.templatetags.regua_web import brl
 
+# Balances, customers and notices are the collection's own data: the same
+# permission as the history. Every group has it; a user in none sees none.
+AMOUNTS_PERMISSION = "dunning.view_history"
+
 
 @requires(None)
 def dashboard(request: HttpRequest) -> HttpResponse:
+    """The landing page after login; its amounts only for who may see the history."""
+    if not request.user.has_perm(AMOUNTS_PERMISSION):
+        return render(
+            request,
+            "web/dashboard_no_access.html",
+            {
+                "nav": "dashboard",
+                "permission_label": permission_label(AMOUNTS_PERMISSION),
+            },
+        )
     today = timezone.localdate()
     buckets = aging.open_balance_by_bucket(today)
     since = timezone.now() - datetime.timedelta(days=30)

@@ -2,10 +2,12 @@
 
 from django.contrib import messages
 from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
+from regua.access.permissions import check_may_change_user
 from regua.audit import log
 from regua.web.forms import UserCreateForm, UserEditForm
 from regua.web.permissions import acting_name, requires
@@ -44,6 +46,10 @@ def user_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = get_object_or_404(User, pk=pk)
+    try:
+        check_may_change_user(request.user, user)
+    except PermissionDenied as denied:
+        return render(request, "web/forbidden.html", {"reason": str(denied)}, status=403)
     before_groups = _group_names(user)
     before_active = user.is_active
     form = UserEditForm(request.POST or None, instance=user, initial={"groups": user.groups.all()})
