@@ -63,7 +63,7 @@ def test_a_new_data_folder_and_everything_regua_writes_are_its_owners_only(tmp_p
     }
 
 
-def test_exports_and_rejected_rows_written_by_the_command_line_are_private(tmp_path):
+def test_exports_rejected_rows_and_backups_written_by_the_command_line_are_private(tmp_path):
     data = tmp_path / "dados"
     regua("migrate", "-v0", data=data, cwd=tmp_path)
     (tmp_path / "clientes.csv").write_text("CODCLI;CLIENTE\n3001;LOJA NOVA\n;SEM CODIGO\n")
@@ -81,7 +81,15 @@ def test_exports_and_rejected_rows_written_by_the_command_line_are_private(tmp_p
         cwd=tmp_path,
     )
 
-    written = ["historico.csv", "historico.xlsx", "historico.winthor", "rejeitadas.csv"]
+    regua("backup", "copia.sqlite3", data=data, cwd=tmp_path)
+
+    written = [
+        "historico.csv",
+        "historico.xlsx",
+        "historico.winthor",
+        "rejeitadas.csv",
+        "copia.sqlite3",
+    ]
     assert {name: mode(tmp_path / name) for name in written} == dict.fromkeys(written, "0o600")
 
 
