@@ -30,18 +30,21 @@ class CountingHasher(MD5PasswordHasher):
     checked = 0
     _lock = threading.Lock()
 
-    def verify(self, password: str, encoded: str) -> bool:
+    def encode(self, password: str, salt: str) -> str:
+        # Every check hashes once: verify() hashes the guess to compare it, and
+        # an unknown username is hashed all the same (Django's defence against timing).
         with CountingHasher._lock:
             CountingHasher.checked += 1
         time.sleep(0.2)
-        return super().verify(password, encoded)
+        return super().encode(password, salt)
 
 
 @pytest.fixture
 def ana(settings):
     settings.PASSWORD_HASHERS = [f"{__name__}.CountingHasher"]
+    user = User.objects.create_user("ana", password=PASSWORD)
     CountingHasher.checked = 0
-    return User.objects.create_user("ana", password=PASSWORD)
+    return user
 
 
 def login_form(server: str) -> tuple[str, str]:
@@ -62,7 +65,9 @@ def login_form(server: str) -> tuple[str, str]:
     return cookie, token.group(1)
 
 
-def post_login(server: str, form: tuple[str, str], password: str) -> tuple[int, str]:
+def post_login(
+    server: str, form: tuple[str, str], password: str, username: str = "ana"
+) -> tuple[int, str]:
     """POST the login form; a connection the server's full backlog turned away is tried again.
 
     The test server listens with a backlog of 10; a browser would retry the
@@ -70,13 +75,15 @@ def post_login(server: str, form: tuple[str, str], password: str) -> tuple[int, 
     """
     for _ in range(20):
         try:
-            return _post_login(server, form, password)
+            return _post_login(server, form, password, username)
         except (ConnectionResetError, ConnectionRefusedError):
             time.sleep(0.05)
     raise AssertionError("the server turned the login away 20 times")
 
 
-def _post_login(server: str, form: tuple[str, str], password: str) -> tuple[int, str]:
+def _post_login(
+    server: str, form: tuple[str, str], password: str, username: str
+) -> tuple[int, str]:
     cookie, token = form
     url = urllib.parse.urlsplit(server)
     conn = http.client.HTTPConnection(url.hostname or "localhost", url.port, timeout=60)
@@ -84,7 +91,7 @@ def _post_login(server: str, form: tuple[str, str], password: str) -> tuple[int,
         "POST",
         "/entrar/",
         body=urllib.parse.urlencode(
-            {"username": "ana", "password": password, "csrfmiddlewaretoken": token}
+            {"username": username, "password": password, "csrfmiddlewaretoken": token}
         ),
         headers={"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"},
     )
@@ -94,26 +101,59 @@ def _post_login(server: str, form: tuple[str, str], password: str) -> tuple[int,
     return response.status, body
 
 
-def test_a_burst_of_wrong_passwords_gets_five_checks_and_locks_the_right_one_out(live_server, ana):
-    forms = [login_form(live_server.url) for _ in range(BURST + 1)]
-    start = threading.Barrier(BURST)
+def burst(server: str, forms: list[tuple[str, str]], usernames: list[str]) -> list[int]:
+    """One wrong password per username, all sent at once from threads; their HTTP statuses."""
+    start = threading.Barrier(len(usernames))
     statuses: list[int] = []
 
-    def guess(form: tuple[str, str]) -> None:
+    def guess(form: tuple[str, str], username: str) -> None:
         start.wait()
-        status, _ = post_login(live_server.url, form, "errada")
+        status, _ = post_login(server, form, "errada", username)
         statuses.append(status)
 
-    threads = [threading.Thread(target=guess, args=(form,)) for form in forms[:BURST]]
+    threads = [
+        threading.Thread(target=guess, args=(form, username))
+        for form, username in zip(forms, usernames, strict=True)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
+    return statuses
 
+
+def test_a_burst_of_wrong_passwords_gets_five_checks_and_locks_the_right_one_out(live_server, ana):
+    forms = [login_form(live_server.url) for _ in range(BURST + 1)]
+
+    statuses = burst(live_server.url, forms[:BURST], ["ana"] * BURST)
     status, body = post_login(live_server.url, forms[BURST], PASSWORD)
 
     assert statuses == [200] * BURST
     assert CountingHasher.checked == 5
     assert LoginAttempt.objects.filter(username="ana").count() == 5
+    assert status == 200
+    assert LOCKED in body
+
+
+def test_a_burst_spelling_the_username_differently_still_counts_as_one_account(live_server, ana):
+    forms = [login_form(live_server.url) for _ in range(BURST + 1)]
+    spellings = ["ana", "ANA", " Ana ", "aNa"] * (BURST // 4)
+
+    burst(live_server.url, forms[:BURST], spellings)
+    status, body = post_login(live_server.url, forms[BURST], PASSWORD)
+
+    assert CountingHasher.checked == 5
+    assert status == 200
+    assert LOCKED in body
+
+
+def test_a_burst_over_many_usernames_from_one_address_gets_twenty_checks(live_server, ana):
+    forms = [login_form(live_server.url) for _ in range(BURST + 1)]
+
+    burst(live_server.url, forms[:BURST], [f"usuario{n}" for n in range(BURST)])
+    status, body = post_login(live_server.url, forms[BURST], PASSWORD)
+
+    assert CountingHasher.checked == 20
+    assert LoginAttempt.objects.count() == 20
     assert status == 200
     assert LOCKED in body
