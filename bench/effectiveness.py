@@ -8,6 +8,7 @@ script (``regua report effectiveness --json``); the floor reads the same rows
 (notice items joined to their notices, the payment events, the títulos) once,
 with the bare driver, summing a column of each::
 
+    python -m bench.effectiveness run --date 2026-03-02
     python -m bench.effectiveness prepare --date 2026-03-02
     python -m bench.effectiveness scan
 """
@@ -26,6 +27,21 @@ if TYPE_CHECKING:
     from bench.databases import Engine
     from bench.report import Row
     from bench.suite import Bench
+
+
+def run(reference: datetime.date) -> dict[str, Any]:
+    """The history: a real run through ``execute_run`` (its notices left pending)."""
+    import os
+
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "regua.settings")
+    django.setup()
+    from regua.dunning.runs import execute_run
+
+    started = time.perf_counter()
+    execute_run(reference, user="bench")
+    return {"seconds": time.perf_counter() - started}
 
 
 def prepare(reference: datetime.date) -> dict[str, Any]:
@@ -116,7 +132,7 @@ def b6(bench: "Bench", engine: "Engine") -> list["Row"]:
         db = engine.database("b6")
         try:
             bench.dataset(db, s.b1_customers, s.b1_receivables)
-            bench.py("bench.workloads", "run", "--date", REFERENCE_DATE, db=db)
+            bench.py("bench.effectiveness", "run", "--date", REFERENCE_DATE, db=db)
             counts = bench.py("bench.effectiveness", "prepare", "--date", REFERENCE_DATE, db=db)
             result = bench.regua("report", "effectiveness", "--json", db=db)
             floor = min(
@@ -150,11 +166,16 @@ def b6(bench: "Bench", engine: "Engine") -> list["Row"]:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.effectiveness")
     sub = parser.add_subparsers(dest="what", required=True)
-    p = sub.add_parser("prepare")
-    p.add_argument("--date", required=True)
+    for name in ("run", "prepare"):
+        p = sub.add_parser(name)
+        p.add_argument("--date", required=True)
     sub.add_parser("scan")
     args = parser.parse_args(argv)
-    result = prepare(datetime.date.fromisoformat(args.date)) if args.what == "prepare" else scan()
+    if args.what == "scan":
+        result = scan()
+    else:
+        date = datetime.date.fromisoformat(args.date)
+        result = run(date) if args.what == "run" else prepare(date)
     print(json.dumps(result, default=str))
     return 0
 

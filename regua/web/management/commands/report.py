@@ -28,6 +28,9 @@ def _days(value: Any) -> str:
 
 
 class Command(BaseCommand):
+    # A report is read-only and run from scripts: the system checks (which import
+    # every URL and view) would cost each call a second before any work.
+    requires_system_checks: list[str] = []
     help = "Relatórios da cobrança."
 
     def add_arguments(self, parser: CommandParser) -> None:
