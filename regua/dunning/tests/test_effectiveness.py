@@ -256,3 +256,25 @@ def test_without_a_period_the_reference_starts_at_the_first_run_and_ends_today(h
     with time_machine.travel("2026-10-16 09:00 -03:00", tick=False):
         # Range 2's windows open on 17/10: not yet.
         assert effectiveness().reference == []
+
+
+@time_machine.travel("2026-11-10 09:00 -03:00", tick=False)
+def test_the_command_writes_the_report_as_csv_br(history, regua_cli, tmp_path):
+    out = tmp_path / "efetividade.csv"
+    result = regua_cli(
+        "report",
+        "effectiveness",
+        "--from",
+        "2026-10-01",
+        "--to",
+        "2026-10-31",
+        "--format",
+        "csv-br",
+        "--output",
+        str(out),
+    )
+    assert result.returncode == 0, result.stderr
+    assert "6 linhas gravadas" in result.stderr  # 2 ranges, total, 2 não comparáveis, total
+    lines = out.read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0].startswith("Código;Faixa;Grupo;Cartas;Títulos;Saldo cobrado")
+    assert ";Total;carta enviada;3;6;560,00;360,00;390,00;390,00;390,00;100,00;69,6%;" in lines[3]
