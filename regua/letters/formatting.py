@@ -84,3 +84,141 @@ def zip_code(value: str) -> str:
     """CEP as 01001-000 when it has its eight digits."""
     digits = "".join(ch for ch in value if ch.isdigit())
     return f"{digits[:5]}-{digits[5:]}" if len(digits) == 8 else value
+
+
+WEEKDAYS = ("segunda-feira", "terça-feira", "quarta-feira", "quinta-feira", "sexta-feira")
+WEEKEND = ("sábado", "domingo")
+
+
+def weekday(value: datetime.date | None) -> str:
+    """The day of the week as a letter names it: "segunda-feira" … "sábado", "domingo"."""
+    if value is None:
+        return ""
+    index = value.weekday()
+    return WEEKDAYS[index] if index < 5 else WEEKEND[index - 5]
+
+
+def plural(number: int | Decimal, one: str, many: str) -> str:
+    """The word for ``number``: "título" for 1, "títulos" for 0 or 2 and more."""
+    return one if abs(number) == 1 else many
+
+
+# The nouns a company's name starts a phrase with, by the article Portuguese gives them.
+_FEMININE_NOUNS = frozenset(
+    [
+        "distribuidora",
+        "casa",
+        "farmácia",
+        "drogaria",
+        "loja",
+        "padaria",
+        "indústria",
+        "industria",
+        "fábrica",
+        "fabrica",
+        "empresa",
+        "construtora",
+        "transportadora",
+        "papelaria",
+        "livraria",
+        "mercearia",
+        "confeitaria",
+        "cooperativa",
+        "associação",
+        "sociedade",
+        "clínica",
+        "clinica",
+        "escola",
+        "rede",
+        "companhia",
+        "importadora",
+        "exportadora",
+        "agropecuária",
+        "agropecuaria",
+        "madeireira",
+        "metalúrgica",
+        "metalurgica",
+        "editora",
+        "gráfica",
+        "grafica",
+        "panificadora",
+        "sorveteria",
+    ]
+)
+_MASCULINE_NOUNS = frozenset(
+    [
+        "mercado",
+        "supermercado",
+        "minimercado",
+        "hipermercado",
+        "atacado",
+        "atacadão",
+        "armazém",
+        "empório",
+        "posto",
+        "depósito",
+        "deposito",
+        "frigorífico",
+        "frigorifico",
+        "laboratório",
+        "laboratorio",
+        "hotel",
+        "restaurante",
+        "banco",
+        "grupo",
+        "centro",
+        "instituto",
+        "colégio",
+        "colegio",
+        "hospital",
+        "magazine",
+        "açougue",
+        "acougue",
+        "bar",
+        "armarinho",
+        "escritório",
+        "escritorio",
+        "estúdio",
+        "estudio",
+        "shopping",
+    ]
+)
+
+
+def of_name(name: str) -> str:
+    """ "de" joined to a company's name as Portuguese writes it.
+
+    "Régua Distribuidora" → "da Régua Distribuidora", "Mercado Central" →
+    "do Mercado Central"; a name with no noun known to take an article
+    ("Fulano & Cia"; "Comercial Silva", whose first word is an adjective) takes
+    none: "de Comercial Silva".
+    """
+    name = name.strip()
+    for word in name.lower().replace(",", " ").replace(".", " ").split():
+        if word in _FEMININE_NOUNS:
+            return f"da {name}"
+        if word in _MASCULINE_NOUNS:
+            return f"do {name}"
+    return f"de {name}"
+
+
+_COMPANY_SUFFIXES = ("ltda", "ltda.", "me", "epp", "eireli", "s/a", "s.a.", "sa", "mei", "cia")
+_PARTICLES = frozenset({"da", "de", "do", "das", "dos", "e", "di", "du"})
+
+
+def is_company(document: str, name: str) -> bool:
+    """A CNPJ (14 digits), or, without a document, a name ending in a company's suffix."""
+    digits = "".join(ch for ch in document if ch.isdigit())
+    if digits:
+        return len(digits) == 14
+    words = name.lower().split()
+    return bool(words) and words[-1] in _COMPANY_SUFFIXES
+
+
+def person_name(name: str) -> str:
+    """ "JOSÉ DA SILVA" → "José da Silva": a person's name as a letter addresses it."""
+    words = name.split()
+    return " ".join(
+        w.lower() if i and w.lower() in _PARTICLES else w[:1].upper() + w[1:].lower()
+        for i, w in enumerate(words)
+    )

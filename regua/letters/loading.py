@@ -13,9 +13,10 @@ from typing import Any
 from django.db import connections, router
 
 from regua.dunning.models import Notice, NoticeItem
-from regua.letters import charges
+from regua.letters import charges, formatting
 from regua.letters.models import LetterSettings
 from regua.letters.variables import (
+    PAYMENT_DAYS,
     BranchData,
     CustomerData,
     FinalNoticeData,
@@ -42,6 +43,7 @@ def branch_data(branch: Branch) -> BranchData:
         phone=branch.phone,
         email=branch.email,
         pix_key=branch.pix_key,
+        of_name=formatting.of_name(branch.trade_name or branch.legal_name),
     )
 
 
@@ -57,6 +59,8 @@ def customer_data(customer: Customer) -> CustomerData:
         city=customer.city,
         state=customer.state,
         zip_code=customer.zip_code,
+        is_company=formatting.is_company(customer.document, customer.name),
+        display_name=formatting.person_name(customer.name),
     )
 
 
@@ -103,7 +107,7 @@ _RECEIVABLE_FIELDS = (
     "digitable_line",
     "our_number",
 )
-_COLLECTION_FIELDS = ("id", "code", "fine_percent", "monthly_interest_percent")
+_COLLECTION_FIELDS = ("id", "code", "description", "fine_percent", "monthly_interest_percent")
 _RECEIVABLE_COLUMNS = (
     *_RECEIVABLE_FIELDS,
     *(f"collection__{name}" for name in _COLLECTION_FIELDS[1:]),
@@ -246,6 +250,11 @@ def notice_context(
                     digitable_line=receivable.digitable_line,
                     our_number=receivable.our_number,
                     collection=receivable.collection.code if receivable.collection else "",
+                    collection_name=(
+                        receivable.collection.description or receivable.collection.code
+                        if receivable.collection
+                        else ""
+                    ),
                 ),
             )
         )
@@ -260,6 +269,7 @@ def notice_context(
             range_start=notice.range_start,
             range_end=notice.range_end,
             max_days_overdue=max((i.days_overdue for i in shown), default=0),
+            payment_deadline=notice.reference_date + datetime.timedelta(days=PAYMENT_DAYS),
         ),
         final_notice=final_notice_of(settings or LetterSettings.load(), notice.reference_date),
         txid=f"CARTA{notice.pk}",

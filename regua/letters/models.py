@@ -65,7 +65,7 @@ class LetterSettings(models.Model):
     final_notice_measures = models.CharField(
         "medidas após o prazo",
         max_length=300,
-        default="o encaminhamento do(s) título(s) a protesto e o registro do débito "
+        default="o encaminhamento dos títulos vencidos a protesto e o registro do débito "
         "em cadastro de proteção ao crédito",
     )
     final_notice_legal_basis = models.CharField(

@@ -1,8 +1,9 @@
 """Sample data: what the editing page previews and what every template is rendered
 against before it may be saved.
 
-Two customers, so both branches of an "if" run: one with PIX, a boleto and
-títulos before and after their due date; one with nothing optional filled in.
+Two customers, so both branches of an "if" run: a company with PIX, a boleto,
+títulos overdue (one whose due date moved to the next business day) and one
+not yet due; a person with nothing optional filled in and nothing overdue.
 And a large one (500 títulos), so a template whose cost grows with the títulos
 is refused when it is saved, not when a real customer's letter is sent. No
 model is imported here: the sandbox uses this module.
@@ -14,6 +15,7 @@ from typing import Any
 
 from regua.letters import charges
 from regua.letters.variables import (
+    PAYMENT_DAYS,
     BranchData,
     CustomerData,
     FinalNoticeData,
@@ -39,6 +41,7 @@ SAMPLE_BRANCH = BranchData(
     phone="(11) 3000-0000",
     email="cobranca@modelo.com.br",
     pix_key="11.222.333/0001-81",
+    of_name="da Modelo Distribuidora",
 )
 
 
@@ -46,7 +49,7 @@ SAMPLE_BRANCH = BranchData(
 # the defaults of ``LetterSettings`` (a test keeps the two the same).
 DEFAULT_FINAL_NOTICE_DAYS = 10
 DEFAULT_FINAL_NOTICE_MEASURES = (
-    "o encaminhamento do(s) título(s) a protesto e o registro do débito "
+    "o encaminhamento dos títulos vencidos a protesto e o registro do débito "
     "em cadastro de proteção ao crédito"
 )
 SAMPLE_FINAL_NOTICE = final_notice_data(
@@ -75,9 +78,24 @@ def sample_contexts(final_notice: FinalNoticeData | None = None) -> list[dict[st
             reference_date=ref,
             balance=Decimal("1234.56"),
             rates=rates,
-            digitable_line="23790.12345 60000.123456 78000.123456 1 98760000123456",
+            digitable_line="23791.23454 60000.012348 56780.001238 1 16140000123456",
             our_number="00012345",
             collection="BK",
+            collection_name="Boleto bancário",
+        ),
+        # Due on Sunday 15/11 (a holiday too): it moved to Monday 16/11 (R2).
+        item_data(
+            document="104630",
+            installment="1",
+            issue_date=ref - 45 * day,
+            due_date=datetime.date(2026, 11, 15),
+            effective_due_date=datetime.date(2026, 11, 16),
+            reference_date=ref,
+            balance=Decimal("640.00"),
+            rates=rates,
+            our_number="00012360",
+            collection="BK",
+            collection_name="Boleto bancário",
         ),
         item_data(
             document="104988",
@@ -89,6 +107,7 @@ def sample_contexts(final_notice: FinalNoticeData | None = None) -> list[dict[st
             balance=Decimal("350.00"),
             rates=rates,
             collection="CART",
+            collection_name="Carteira",
         ),
     ]
     full = assemble(
@@ -104,10 +123,17 @@ def sample_contexts(final_notice: FinalNoticeData | None = None) -> list[dict[st
             city="São Paulo",
             state="SP",
             zip_code="01430-001",
+            is_company=True,
+            display_name="Mercado Boa Vista Ltda",
         ),
         items=full_items,
         notice=NoticeData(
-            number=123, reference_date=ref, range_start=1, range_end=30, max_days_overdue=30
+            number=123,
+            reference_date=ref,
+            range_start=1,
+            range_end=30,
+            max_days_overdue=30,
+            payment_deadline=ref + PAYMENT_DAYS * day,
         ),
         final_notice=final_notice,
         txid="CARTA123",
@@ -125,7 +151,14 @@ def sample_contexts(final_notice: FinalNoticeData | None = None) -> list[dict[st
         )
     ]
     bare = assemble(
-        branch=BranchData(**{**fields_of(SAMPLE_BRANCH), "trade_name": "", "pix_key": ""}),
+        branch=BranchData(
+            **{
+                **fields_of(SAMPLE_BRANCH),
+                "trade_name": "",
+                "pix_key": "",
+                "of_name": "da DISTRIBUIDORA MODELO LTDA",
+            }
+        ),
         customer=CustomerData(
             code="2002",
             name="JOSÉ DA SILVA",
@@ -137,10 +170,17 @@ def sample_contexts(final_notice: FinalNoticeData | None = None) -> list[dict[st
             city="",
             state="",
             zip_code="",
+            is_company=False,
+            display_name="José da Silva",
         ),
         items=bare_items,
         notice=NoticeData(
-            number=124, reference_date=ref, range_start=-5, range_end=0, max_days_overdue=-3
+            number=124,
+            reference_date=ref,
+            range_start=-5,
+            range_end=0,
+            max_days_overdue=-3,
+            payment_deadline=ref + PAYMENT_DAYS * day,
         ),
         final_notice=final_notice,
         txid="CARTA124",
@@ -188,6 +228,7 @@ def large_sample_context(count: int = LARGE_SAMPLE_ITEMS) -> dict[str, Any]:
             range_start=1,
             range_end=60,
             max_days_overdue=max(i.days_overdue for i in items),
+            payment_deadline=ref + datetime.timedelta(days=PAYMENT_DAYS),
         ),
         final_notice=first["final_notice"],
         txid="CARTA125",

@@ -70,6 +70,9 @@ VARIABLES: tuple[Variable, ...] = (
     Variable("branch.email", "e-mail para dúvidas"),
     Variable("branch.pix_key", "chave PIX da filial (vazia se não houver)"),
     Variable("branch.code", "código da filial"),
+    Variable(
+        "branch.of_name", 'nome com "da", "do" ou "de" antes: "lembrete da Régua Distribuidora"'
+    ),
     Variable("customer.name", "nome ou razão social do cliente"),
     Variable("customer.code", "código do cliente"),
     Variable("customer.document", "CPF/CNPJ do cliente"),
@@ -80,12 +83,29 @@ VARIABLES: tuple[Variable, ...] = (
     Variable("customer.city", "cidade do cliente"),
     Variable("customer.state", "UF do cliente"),
     Variable("customer.zip_code", "CEP do cliente"),
-    Variable("items", "lista dos títulos da carta: {% for item in items %}…{% endfor %}"),
+    Variable("customer.is_company", "verdadeiro para uma empresa (CNPJ): Prezados"),
+    Variable("customer.display_name", 'nome escrito como se escreve: "José da Silva"'),
+    Variable(
+        "items",
+        "TODOS os títulos da carta, vencidos e a vencer: {% for item in items %}…{% endfor %}; "
+        "para cobrar, use overdue_items",
+    ),
+    Variable(
+        "overdue_items",
+        "os títulos VENCIDOS: os únicos que a carta pode cobrar (R9)",
+    ),
+    Variable(
+        "upcoming_items",
+        "os títulos A VENCER: só como cortesia, fora da cobrança, sem multa nem juros",
+    ),
     Variable("item.document", "duplicata"),
     Variable("item.installment", "prestação"),
     Variable("item.issue_date", "data de emissão (pode faltar)"),
     Variable("item.due_date", "vencimento"),
     Variable("item.effective_due_date", "vencimento efetivo (próximo dia útil)"),
+    Variable("item.due_date_moved", "verdadeiro quando o vencimento caiu em dia sem banco"),
+    Variable("item.due_weekday", 'dia da semana do vencimento: "domingo"'),
+    Variable("item.overdue", "verdadeiro quando o título está vencido"),
     Variable("item.days_overdue", "dias de atraso (negativo: faltam dias para vencer)"),
     Variable("item.balance", "saldo"),
     Variable("item.fine_percent", "multa %"),
@@ -96,21 +116,46 @@ VARIABLES: tuple[Variable, ...] = (
     Variable("item.digitable_line", "linha digitável do boleto (vazia se não houver)"),
     Variable("item.our_number", "nosso número"),
     Variable("item.collection", "código da cobrança"),
+    Variable("item.collection_name", 'nome da cobrança: "Boleto bancário"'),
+    Variable(
+        "item.new_boleto_on_request",
+        "vencimento prorrogado depois da emissão do boleto: novo boleto a pedido",
+    ),
     Variable("totals.count", "quantidade de títulos"),
     Variable("totals.boletos", "quantidade de títulos com linha digitável"),
     Variable("totals.balance", "soma dos saldos"),
     Variable("totals.fine", "soma das multas"),
     Variable("totals.interest", "soma dos juros"),
-    Variable("totals.updated_amount", "soma dos valores atualizados"),
+    Variable(
+        "totals.updated_amount",
+        "soma dos valores atualizados de TODOS os títulos, vencidos e a vencer: "
+        "não use numa cobrança",
+    ),
+    Variable("overdue_totals.count", "quantidade de títulos vencidos"),
+    Variable("overdue_totals.boletos", "títulos vencidos com linha digitável"),
+    Variable("overdue_totals.balance", "soma dos saldos vencidos"),
+    Variable("overdue_totals.fine", "soma das multas"),
+    Variable("overdue_totals.interest", "soma dos juros"),
+    Variable(
+        "overdue_totals.updated_amount", "valor atualizado vencido: o valor que a carta cobra"
+    ),
+    Variable("upcoming_totals.count", "quantidade de títulos a vencer"),
+    Variable("upcoming_totals.boletos", "títulos a vencer com linha digitável"),
+    Variable("upcoming_totals.balance", "soma dos valores a vencer (sem multa nem juros)"),
+    Variable("upcoming_totals.updated_amount", "igual à soma dos valores a vencer"),
     Variable("reference_date", "data de referência da emissão"),
     Variable("notice.number", "número da carta"),
     Variable("notice.range_start", "início da faixa de atraso"),
     Variable("notice.range_end", "fim da faixa de atraso"),
     Variable("notice.max_days_overdue", "maior atraso entre os títulos"),
+    Variable("notice.payment_deadline", "prazo para pagar o vencido (data de referência + 5 dias)"),
     Variable("pix", "PIX da carta, ou vazio se a filial não tem chave: {% if pix %}…{% endif %}"),
     Variable("pix.payload", "código PIX copia e cola"),
     Variable("pix.qr", 'imagem do QR Code, para <img src="{{ pix.qr }}">'),
-    Variable("pix.amount", "valor do PIX (total atualizado)"),
+    Variable(
+        "pix.amount",
+        "valor do PIX: o vencido atualizado; sem nada vencido, o total a vencer",
+    ),
     Variable("pix.txid", "identificador da transação"),
     Variable("final_notice.days", "prazo da notificação extrajudicial, em dias"),
     Variable("final_notice.deadline", "data-limite (data de referência + prazo)"),
@@ -138,6 +183,8 @@ OWN_FILTERS: dict[str, Callable[..., Any]] = {
     "due_status": formatting.due_status,
     "document": formatting.document_number,
     "cep": formatting.zip_code,
+    "plural": formatting.plural,
+    "weekday": formatting.weekday,
 }
 # Jinja's own filters that only transform text or lists.
 JINJA_SAFE_FILTERS = (
@@ -169,6 +216,8 @@ FILTERS: tuple[Filter, ...] = (
     Filter("due_status", "vence em 3 dias / vence hoje / venceu há 3 dias"),
     Filter("document", "CPF/CNPJ pontuado"),
     Filter("cep", "01001-000"),
+    Filter("plural", '{{ n|plural("título", "títulos") }}: a palavra certa para a quantidade'),
+    Filter("weekday", "domingo"),
     *(Filter(name, "filtro do Jinja2") for name in JINJA_SAFE_FILTERS),
 )
 
@@ -188,9 +237,9 @@ class BudgetedTemplate(JinjaTemplate):
         try:
             return super().render(context)
         except budget.TemplateLimitExceeded as exc:
-            if not self.part:
-                raise
-            raise exc.within(PART_LABELS.get(self.part, self.part))
+            if self.part:
+                exc.within(PART_LABELS.get(self.part, self.part))
+            raise
         except RecursionError:
             raise budget.TemplateLimitExceeded(
                 f"chamadas encadeadas demais (recursão): o limite é {budget.MAX_DEPTH} níveis",
@@ -244,11 +293,8 @@ def _check_text_method(method: Any, args: tuple[Any, ...], kwargs: dict[str, Any
             raise budget.too_big(f"a largura em {name}()")
     elif name == "expandtabs":
         size = args[0] if args else kwargs.get("tabsize", 8)
-        if (
-            isinstance(size, int)
-            and len(owner) + owner.count("\t" if isinstance(owner, str) else b"\t") * max(size, 0)
-            > budget.MAX_TEXT
-        ):
+        tabs = owner.count("\t") if isinstance(owner, str) else owner.count(b"\t")
+        if isinstance(size, int) and len(owner) + tabs * max(size, 0) > budget.MAX_TEXT:
             raise budget.too_big("o resultado de expandtabs()")
     elif name == "replace" and len(args) >= 2:
         old, new = args[0], args[1]

@@ -13,9 +13,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from regua.letters import charges, pix
+from regua.letters import charges, formatting, pix
 
 ZERO = Decimal("0.00")
+# The days the demand of a notice gives to pay what is overdue ("até 03/12/2026").
+PAYMENT_DAYS = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +34,9 @@ class BranchData:
     phone: str
     email: str
     pix_key: str
+    # "da Régua Distribuidora", "do Mercado Central", "de Fulano & Cia": the name
+    # after "de", with the article its first company noun asks for, or none.
+    of_name: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +51,10 @@ class CustomerData:
     city: str
     state: str
     zip_code: str
+    # A company (CNPJ, or a company's suffix in the name) is greeted "Prezados";
+    # a person by name, written as people write it ("José da Silva").
+    is_company: bool = False
+    display_name: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +74,15 @@ class ItemData:
     digitable_line: str
     our_number: str
     collection: str
+    collection_name: str = ""
+    # R2: the due date fell on a day without banking and moved to the next business day.
+    due_date_moved: bool = False
+    due_weekday: str = ""
+    # True when the título is overdue at the reference date (days_overdue > 0).
+    overdue: bool = False
+    # Its due date moved (prorrogação) after the boleto was issued: the old
+    # boleto is not sent; a new one is available on request.
+    new_boleto_on_request: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +111,8 @@ class NoticeData:
     range_start: int
     range_end: int
     max_days_overdue: int
+    # The date the demand asks the overdue amount to be paid by (PAYMENT_DAYS on).
+    payment_deadline: datetime.date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +136,8 @@ def item_data(
     digitable_line: str = "",
     our_number: str = "",
     collection: str = "",
+    collection_name: str = "",
+    new_boleto_on_request: bool = False,
 ) -> ItemData:
     days = charges.days_overdue(effective_due_date, reference_date)
     amounts = charges.compute_charges(balance, days, rates)
@@ -135,6 +157,11 @@ def item_data(
         digitable_line=digitable_line,
         our_number=our_number,
         collection=collection,
+        collection_name=collection_name or collection,
+        due_date_moved=effective_due_date != due_date,
+        due_weekday=formatting.weekday(due_date),
+        overdue=days > 0,
+        new_boleto_on_request=new_boleto_on_request,
     )
 
 
@@ -185,16 +212,31 @@ def assemble(
     final_notice: FinalNoticeData,
     txid: str,
 ) -> dict[str, Any]:
-    """The template context: the names listed in ``sandbox.VARIABLES``, and only those."""
-    totals = totals_of(items)
+    """The template context: the names listed in ``sandbox.VARIABLES``, and only those.
+
+    R9: the títulos overdue at the reference date and those not yet due are
+    given apart, each with its totals. The demand and the PIX amount cover the
+    overdue ones only; a notice with nothing overdue is a reminder, whose PIX
+    carries what falls due. ``items`` and ``totals`` still hold every título
+    (the minimum balance of R4 compares the whole total).
+    """
+    overdue_items = [i for i in items if i.overdue]
+    upcoming_items = [i for i in items if not i.overdue]
+    overdue_totals = totals_of(overdue_items)
+    upcoming_totals = totals_of(upcoming_items)
+    pix_amount = overdue_totals.updated_amount if overdue_items else upcoming_totals.updated_amount
     return {
         "branch": branch,
         "customer": customer,
         "items": items,
-        "totals": totals,
+        "totals": totals_of(items),
+        "overdue_items": overdue_items,
+        "overdue_totals": overdue_totals,
+        "upcoming_items": upcoming_items,
+        "upcoming_totals": upcoming_totals,
         "reference_date": notice.reference_date,
         "notice": notice,
-        "pix": pix_data(branch, totals.updated_amount, txid),
+        "pix": pix_data(branch, pix_amount, txid),
         "final_notice": final_notice,
     }
 

@@ -59,7 +59,7 @@ def test_the_reminder_words_both_titulos_due_soon_and_overdue():
     only_due_soon = rendered(1, context_index=1).text
     assert "vence em 3 dias" in only_due_soon
     assert "O pagamento até o vencimento evita multa e juros" in only_due_soon
-    assert "Olá, JOSÉ DA SILVA." in only_due_soon
+    assert "Olá, José da Silva." in only_due_soon  # a person (CPF) greeted by name
 
 
 def test_the_final_notice_gives_the_period_and_cites_no_law_by_default():

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.apps import apps
 from django.core.exceptions import ValidationError
@@ -63,5 +65,7 @@ def test_the_seeded_templates_are_the_defaults_with_their_css_inlined():
     for number, fields in default_templates().items():
         template = LetterTemplate.objects.get(number=number)
         assert template.fields() == fields
-        assert "<style>" not in template.body_html_ready
+        # Inlined: only the phone layout's @media rules stay in a <style>.
+        for rules in re.findall(r"<style>(.*?)</style>", template.body_html_ready, re.DOTALL):
+            assert rules.strip().startswith("@media") and rules.count("@media") == 1
         assert 'style="' in template.body_html_ready

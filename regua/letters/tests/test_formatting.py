@@ -66,3 +66,36 @@ def test_it_punctuates_cpf_cnpj_and_cep():
 def test_it_writes_percentages_with_the_places_they_have():
     assert formatting.percent(Decimal("2.0000")) == "2%"
     assert formatting.percent(Decimal("0.0330")) == "0,033%"
+
+
+def test_a_weekday_is_named_as_a_letter_writes_it():
+    assert formatting.weekday(datetime.date(2026, 11, 29)) == "domingo"
+    assert formatting.weekday(datetime.date(2026, 11, 28)) == "sábado"
+    assert formatting.weekday(datetime.date(2026, 11, 30)) == "segunda-feira"
+    assert formatting.weekday(None) == ""
+
+
+def test_plural_picks_the_word_by_count():
+    assert formatting.plural(1, "título", "títulos") == "título"
+    assert formatting.plural(0, "título", "títulos") == "títulos"
+    assert formatting.plural(2, "título", "títulos") == "títulos"
+
+
+def test_a_company_name_takes_the_article_of_its_noun_or_none():
+    assert formatting.of_name("Régua Distribuidora") == "da Régua Distribuidora"
+    assert formatting.of_name("Mercado Central") == "do Mercado Central"
+    assert formatting.of_name("Supermercado Bom Preço Ltda") == "do Supermercado Bom Preço Ltda"
+    assert formatting.of_name("Fulano & Cia") == "de Fulano & Cia"
+    assert formatting.of_name("Comercial Silva") == "de Comercial Silva"
+
+
+def test_a_cnpj_or_a_company_suffix_makes_a_company():
+    assert formatting.is_company("45.678.901/0001-23", "MERCADO BOA VISTA")
+    assert not formatting.is_company("123.456.789-09", "JOSÉ DA SILVA")
+    assert formatting.is_company("", "MERCADO BOA VISTA LTDA")
+    assert not formatting.is_company("", "JOSÉ DA SILVA")
+
+
+def test_a_persons_name_is_written_as_people_write_it():
+    assert formatting.person_name("JOSÉ DA SILVA") == "José da Silva"
+    assert formatting.person_name("maria dos santos e souza") == "Maria dos Santos e Souza"

@@ -1,5 +1,6 @@
 import datetime
 import io
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -23,6 +24,8 @@ from regua.test import (
 pytestmark = pytest.mark.django_db
 
 D = datetime.date
+# A boleto of 104600/2 with valid check digits (its factor and amount are the título's).
+LINE = "23791.23454 60000.012348 56780.001238 8 16300000234567"
 
 
 @pytest.fixture
@@ -64,7 +67,7 @@ def notice():
         installment="2",
         collection=boleto,
         issue_date=D(2026, 10, 15),
-        digitable_line="23790.12345 60000.123456 78000.123456 1 98760000234567",
+        digitable_line=LINE,
     )
     c = make_receivable(
         branch,
@@ -95,7 +98,7 @@ EXPECTED_VALUES = [
     "104700/1",
     "29/09/2026",
     "29/10/2026",
-    "14/11/2026",
+    "14/11/2026 (sábado), prorrogado para 16/11/2026",  # R2: both dates
     "03/12/2026",
     "venceu há 30 dias",
     "venceu há 12 dias",
@@ -108,13 +111,13 @@ EXPECTED_VALUES = [
     "R$ 117,28",
     "R$ 9,38",
     "R$ 2.472,33",
-    "R$ 300,00",
-    "R$ 3.645,67",  # total balance
+    "R$ 300,00",  # not yet due (R9): listed apart, its value only
+    "R$ 3.345,67",  # overdue total balance
     "R$ 137,28",  # total fine
     "R$ 19,38",  # total interest
-    "R$ 3.802,33",  # total updated
+    "R$ 3.502,33",  # overdue total updated: what the notice demands
     "28 de novembro de 2026",
-    "23790.12345 60000.123456 78000.123456 1 98760000234567",
+    LINE,
     "desconsidere",
     "(11) 3000-0000",
     "cobranca@exemplo.com.br",
@@ -126,7 +129,7 @@ def expected_payload(notice):
         "11222333000181",
         "DISTRIBUIDORA EXEMPLO 1 L",
         "SAO PAULO",
-        Decimal("3802.33"),
+        Decimal("3502.33"),  # R9: only the overdue títulos
         f"CARTA{notice.pk}",
     )
 
@@ -142,11 +145,15 @@ def test_the_html_email_shows_every_value_and_a_qr_that_decodes_to_the_pix(notic
     rendered = render_notice(notice, with_pdf=False)
     for value in EXPECTED_VALUES:
         assert value in rendered.html, value
-    assert 'style="' in rendered.html and "<style>" not in rendered.html  # CSS inlined
+    assert 'style="' in rendered.html  # CSS inlined; only the phone layout's @media stays
+    assert all(
+        r.strip().startswith("@media")
+        for r in re.findall(r"<style>(.*?)</style>", rendered.html, re.DOTALL)
+    )
     [payload] = qr_in_html(rendered.html)
     assert payload == expected_payload(notice)
     assert pix.crc_is_valid(payload)
-    assert pix.parse(payload)["54"] == "3802.33"
+    assert pix.parse(payload)["54"] == "3502.33"
 
 
 def test_the_pdf_letter_shows_every_value_page_numbers_and_a_qr(notice):
@@ -155,11 +162,12 @@ def test_the_pdf_letter_shows_every_value_page_numbers_and_a_qr(notice):
     text = flat(pdf_text(rendered.pdf))
     for value in EXPECTED_VALUES:
         assert value in text, value
-    assert "Página 1 de 1" in text
+    assert "Página 1 de 2" in text and "Página 2 de 2" in text  # the courtesy list runs on
     assert "Campinas/SP" in text and "CEP 13010-000" in text
     # The code wraps across lines: compare without whitespace.
     assert expected_payload(notice).replace(" ", "") in "".join(text.split())
-    [payload] = qr_in_pdf(rendered.pdf)
+    # One QR image; a two-page letter lists its resources on both pages.
+    [payload] = set(qr_in_pdf(rendered.pdf))
     assert payload == expected_payload(notice)
     assert pix.crc_is_valid(payload)
 

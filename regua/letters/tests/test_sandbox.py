@@ -95,7 +95,8 @@ def test_it_names_a_required_part_left_empty():
 
 
 def test_the_documented_variables_are_all_a_template_can_use():
-    names = [v.name for v in VARIABLES if not v.name.startswith("item.") and v.name != "items"]
+    lists = ("items", "overdue_items", "upcoming_items")
+    names = [v.name for v in VARIABLES if not v.name.startswith("item.") and v.name not in lists]
     source = BODY_AROUND + "".join(
         f"{{{{ {name} }}}}\n" for name in names if name != "pix" and not name.startswith("pix.")
     )
@@ -106,6 +107,9 @@ def test_the_documented_variables_are_all_a_template_can_use():
         "{% for item in items %}"
         + "".join("{{ " + v.name + " }}" for v in VARIABLES if v.name.startswith("item."))
         + "{% endfor %}\n"
+    )
+    source += (
+        "{% for item in overdue_items %}{% endfor %}{% for item in upcoming_items %}{% endfor %}"
     )
     assert validate_template(fields_with("body_text", source)) == []
 
