@@ -7,6 +7,7 @@ import signal
 import socket
 import subprocess
 import threading
+import time
 import urllib.error
 import urllib.request
 from collections import Counter
@@ -19,6 +20,7 @@ from regua.delivery.tests.builders import make_notices, use_server
 from regua.delivery.tests.smtpserver import SmtpServer
 from regua.delivery.tests.test_worker_crash import REGUA, ROOT, child_env, wait_until
 from regua.dunning.models import Notice
+from regua.receivables.models import Customer
 
 
 def free_port() -> int:
@@ -87,13 +89,22 @@ class Serve:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_serve_answers_delivers_restarts_a_dead_worker_and_stops_leaving_nothing_sending():
+def test_serve_answers_delivers_restarts_a_dead_worker_and_stops_leaving_nothing_sending(
+    tmp_path,
+):
     smtp = SmtpServer().start()
     serve = None
+    # The ERP's folder, with a customers' export waiting: `regua serve` picks it up too.
+    erp = tmp_path / "erp"
+    erp.mkdir()
+    export = erp / "PCCLIENT.csv"
+    export.write_bytes("CODCLI;CLIENTE\n7001;MERCADO SÃO JOSÉ\n".encode("latin-1"))
+    os.utime(export, (time.time() - 600, time.time() - 600))
+    env = {**child_env(), "REGUA_INBOX_DIR": str(erp), "REGUA_INBOX_STABLE_SECONDS": "1"}
     try:
         use_server(smtp)
         smtp.handler.delay = 0.05  # each message takes a moment: SIGTERM lands mid-delivery
-        serve = Serve("--no-migrate")
+        serve = Serve("--no-migrate", env=env)
         assert wait_until(lambda: status_of(f"{serve.base}/healthz") == 200, 120), serve.log()
         assert status_of(f"{serve.base}/static/web/regua.css") == 200
         assert status_of(f"{serve.base}/entrar/") == 200
@@ -111,6 +122,7 @@ def test_serve_answers_delivers_restarts_a_dead_worker_and_stops_leaving_nothing
         with transaction.atomic():
             notices = make_notices(60)
         assert wait_until(lambda: len(smtp.received) >= 5, 120), serve.log()
+        assert wait_until(lambda: Customer.objects.filter(code="7001").exists(), 60), serve.log()
         assert serve.stop() == 0, serve.log()
     finally:
         if serve is not None:
@@ -124,10 +136,11 @@ def test_serve_answers_delivers_restarts_a_dead_worker_and_stops_leaving_nothing
     received = Counter(smtp.handler.message_ids())
     assert max(received.values()) == 1
     assert states["sent"] == len(received)
-    assert [e["child"] for e in serve.events("stopped")] == ["web", "worker"]
+    assert [e["child"] for e in serve.events("stopped")] == ["web", "worker", "inbox"]
+    assert (erp / "processados").is_dir() and not export.exists()
     # One JSON object per line, from every process of the tree.
     entries = [json.loads(line) for line in serve.lines if line.strip()]
-    assert {e["process"] for e in entries} >= {"serve", "web", "worker"}
+    assert {e["process"] for e in entries} >= {"serve", "web", "worker", "inbox"}
 
 
 def gone(pid: int) -> bool:
