@@ -57,7 +57,11 @@ def test_the_install_script_gives_a_working_regua_in_a_fresh_folder(tmp_path):
         pytest.skip("uv não está disponível")
     prefix, data = tmp_path / "opt", tmp_path / "data"
     env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("VIRTUAL_ENV", "DATABASE", "PYTHONPATH"))},
+        **{
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(("VIRTUAL_ENV", "DATABASE", "PYTHONPATH"))
+        },
         "REGUA_PREFIX": str(prefix),
         "REGUA_DATA_DIR": str(data),
         "UV": uv,
