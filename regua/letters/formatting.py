@@ -222,3 +222,41 @@ def person_name(name: str) -> str:
         w.lower() if i and w.lower() in _PARTICLES else w[:1].upper() + w[1:].lower()
         for i, w in enumerate(words)
     )
+
+
+# What fits on the window envelope's return line: 85 mm at 6,5 pt, capitals included.
+RETURN_LINE_MAX = 56
+
+
+def fit_words(text: str, limit: int) -> str:
+    """``text`` cut after the last whole word that fits in ``limit`` characters, never mid-word."""
+    if len(text) <= limit:
+        return text
+    kept = ""
+    for word in text.split():
+        candidate = f"{kept} {word}" if kept else word
+        if len(candidate) > limit:
+            break
+        kept = candidate
+    return kept.rstrip(" -,")
+
+
+def return_line(
+    name: str, address: str, city: str, state: str, limit: int = RETURN_LINE_MAX
+) -> str:
+    """The sender's line above the window: name, address and city, shortened by whole words.
+
+    The address goes first when the line is too long, then the name loses its
+    last words; the city stays, as the post office returns by it.
+    """
+    place = f"{city}/{state}" if city and state else city or state
+    parts = [p for p in (name, address, place) if p]
+    full = " - ".join(parts)
+    if len(full) <= limit:
+        return full
+    short = " - ".join(p for p in (name, place) if p)
+    if len(short) <= limit:
+        return short
+    room = limit - len(place) - 3 if place else limit
+    kept = fit_words(name, max(room, 0))
+    return " - ".join(p for p in (kept, place) if p) if kept else fit_words(short, limit)

@@ -13,6 +13,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from regua.letters import formatting
 from regua.letters.sandbox import OWN_FILTERS
 from regua.letters.sanitising import clean_html, split_styles
 
@@ -28,7 +29,9 @@ def letter_html(context: dict[str, Any], content: str) -> str:
     """The whole HTML document of a letter around the template's rendered ``content``."""
     # Cleaned by the allow-list, the content is HTML fit to go in as it is.
     safe = Markup(clean_html(content))  # noqa: S704
-    return _ENV.get_template("letter.html").render(**context, content=safe)
+    branch = context["branch"]
+    sender = formatting.return_line(branch.legal_name, branch.address, branch.city, branch.state)
+    return _ENV.get_template("letter.html").render(**context, content=safe, return_line=sender)
 
 
 def email_html(context: dict[str, Any], content: str) -> str:

@@ -99,3 +99,16 @@ def test_a_cnpj_or_a_company_suffix_makes_a_company():
 def test_a_persons_name_is_written_as_people_write_it():
     assert formatting.person_name("JOSÉ DA SILVA") == "José da Silva"
     assert formatting.person_name("maria dos santos e souza") == "Maria dos Santos e Souza"
+
+
+def test_the_return_line_is_shortened_by_whole_words_and_keeps_the_city():
+    short = formatting.return_line("ACME LTDA", "Rua A, 1", "Campinas", "SP")
+    assert short == "ACME LTDA - Rua A, 1 - Campinas/SP"
+    name = "DISTRIBUIDORA DE PRODUTOS ALIMENTICIOS REGIONAL DO INTERIOR PAULISTA LTDA"
+    line = formatting.return_line(name, "Rodovia Anhanguera, km 100", "Campinas", "SP")
+    assert len(line) <= formatting.RETURN_LINE_MAX
+    assert line.endswith(" - Campinas/SP")
+    kept = line.removesuffix(" - Campinas/SP")
+    assert name.startswith(kept) and name[len(kept)] == " "  # cut between words
+    medium = formatting.return_line("MERCADO BOA VISTA LTDA", "Avenida " + "X" * 40, "Santos", "SP")
+    assert medium == "MERCADO BOA VISTA LTDA - Santos/SP"
