@@ -103,7 +103,9 @@ def render(parts: Parts, context: dict[str, Any], *, with_pdf: bool) -> Rendered
         subject, text, html = render_email(parts, context)
         pdf = letter_pdf.render_pdf(letter_document(parts, context, text)) if with_pdf else None
     except TemplateLimitExceeded as exc:  # the notice fails naming its template and the limit
-        raise exc.within(parts.label) if parts.label else exc
+        if parts.label:
+            exc.within(parts.label)
+        raise
     return RenderedNotice(subject=subject, text=text, html=html, pdf=pdf)
 
 
