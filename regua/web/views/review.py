@@ -125,6 +125,8 @@ def review_list(request: HttpRequest) -> HttpResponse:
             "given": given,
             "query": query,
             "matching": page.paginator.count,
+            # The batch prints of the runs on this page (a few), not of every run held.
+            "print_runs": sorted({n.run for n in rows}, key=lambda r: r.pk),
             "runs": DunningRun.objects.filter(
                 pk__in=review.held_notices().order_by().values("run_id")
             ).order_by("pk"),
