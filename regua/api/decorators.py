@@ -65,6 +65,10 @@ def route(**handlers: Handler) -> Handler:
             response = error(405, f"Método {request.method} não permitido aqui; use {allowed}.")
             response["Allow"] = allowed
             return response
+        for name, value in request.GET.items():
+            if "\0" in value:
+                # PostgreSQL refuses a NUL in any text it compares: a 400 here, not a 500 there.
+                return error(400, f"Parâmetro {name} inválido: contém um caractere nulo.")
         perm: str = handler.required_permission  # type: ignore[attr-defined]
         if not token.user.has_perm(perm):
             return error(

@@ -181,7 +181,8 @@ def list_notices(request: HttpRequest) -> JsonResponse:
         notices = notices.filter(customer__code=customer)
     run = request.GET.get("run")
     if run:
-        if not run.isdigit():
+        # An id has at most 18 digits: a longer one would overflow the database's integer.
+        if not (run.isdigit() and run.isascii()) or len(run) > 18:
             raise ApiError(400, f"Parâmetro run inválido: {run!r} não é o id de uma emissão.")
         notices = notices.filter(run_id=int(run))
     return JsonResponse(paginate(request, notices, _history_json))

@@ -89,3 +89,24 @@ def test_rows_nested_100000_deep_are_a_bad_request(client, db):
         "error": "JSON inválido: listas ou objetos aninhados em níveis demais."
     }
     assert not Receivable.objects.exists()
+
+
+def test_a_run_id_too_long_for_the_database_is_a_bad_request(client, notices):
+    auth = bearer(make_token(make_user("ana", "dunning.view_history")))
+
+    response = client.get("/api/v1/notices", {"run": "999999999999999999999"}, **auth)
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "error": "Parâmetro run inválido: '999999999999999999999' não é o id de uma emissão."
+    }
+
+
+@pytest.mark.parametrize("url", ["/api/v1/history", "/api/v1/notices"])
+def test_a_nul_byte_in_a_query_parameter_is_a_bad_request(client, notices, url):
+    auth = bearer(make_token(make_user("ana", "dunning.view_history")))
+
+    response = client.get(url, {"customer": "C1\x00"}, **auth)
+
+    assert response.status_code == 400
+    assert response.json() == {"error": "Parâmetro customer inválido: contém um caractere nulo."}
