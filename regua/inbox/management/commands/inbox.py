@@ -20,10 +20,7 @@ class Command(BaseCommand):
     requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument(
-            "--folder", help="pasta de importação (padrão: REGUA_INBOX_DIR)", default=None
-        )
-        actions = parser.add_subparsers(dest="action", required=True)
+        actions = parser.add_subparsers(dest="action", required=True, parser_class=CommandParser)
         scan = actions.add_parser("scan", help="importa os arquivos novos")
         scan.add_argument("--once", action="store_true", help="uma varredura e termina")
         scan.add_argument(
@@ -31,12 +28,16 @@ class Command(BaseCommand):
         )
         status = actions.add_parser("status", help="o que a pasta fez")
         status.add_argument("--json", action="store_true", help="saída em JSON")
+        for sub in (scan, status):
+            sub.add_argument(
+                "--folder", help="pasta de importação (padrão: REGUA_INBOX_DIR)", default=None
+            )
         confirm = actions.add_parser("confirm", help="aplica uma carga completa retida")
         confirm.add_argument("id", type=int, help="número do arquivo (regua inbox status)")
         add_user_argument(confirm)
 
     def _inbox(self, options: dict[str, Any]) -> Inbox:
-        folder = Path(options["folder"]) if options["folder"] else configured_folder()
+        folder = Path(options["folder"]) if options.get("folder") else configured_folder()
         if folder is None:
             raise CommandError(
                 "Nenhuma pasta de importação configurada: defina REGUA_INBOX_DIR ou use --folder."
@@ -76,7 +77,7 @@ class Command(BaseCommand):
             self.stdout.write(
                 json.dumps(
                     {
-                        "folder": str(configured_folder() or options["folder"] or ""),
+                        "folder": str(options.get("folder") or configured_folder() or ""),
                         "counts": dict(counts),
                         "files": [
                             {
@@ -102,8 +103,11 @@ class Command(BaseCommand):
             return
         total = sum(counts.values())
         self.stdout.write(
-            f"Pasta de importação: {configured_folder() or options['folder'] or '(não configurada)'}"
+            f"Pasta de importação: {options.get('folder') or configured_folder() or '(não configurada)'}"
         )
+        if not total:
+            self.stdout.write("Nenhum arquivo tratado ainda.")
+            return
         self.stdout.write(
             ptbr.count(total, "arquivo tratado", "arquivos tratados")
             + ": "
