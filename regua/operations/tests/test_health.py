@@ -115,3 +115,10 @@ def test_status_reports_workers_and_waiting_work_and_fails_when_nothing_runs():
         assert code == 0
         assert report["workers_alive"] == 1
         assert report["worker_last_seen"] == NOW.isoformat()
+
+
+@pytest.mark.django_db
+def test_healthz_answers_over_plain_http_where_pages_redirect_to_https(client, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/entrar/").status_code == 301
