@@ -132,6 +132,13 @@ class Command(BaseCommand):
             "" if options["no_worker"] else "; worker e agendamentos",
             extra={"event": "serve", "bind": options["bind"], "workers": workers},
         )
+        if is_sqlite() and workers > 1:
+            log.warning(
+                "SQLite grava um de cada vez: %d processos web só disputam a trava de gravação "
+                "(use PostgreSQL para vários processos)",
+                workers,
+                extra={"event": "warning"},
+            )
         code = Supervisor(children, log).run()
         if code:
             raise SystemExit(code)
