@@ -260,7 +260,8 @@ class Inbox:
         """Every complete file in the folder, in a safe order; what became of each."""
         self._check_folder()
         outcomes = []
-        for candidate in self._candidates():
+        candidates = self._candidates()
+        for candidate in candidates:
             outcome = self._handle(candidate)
             if outcome is not None:
                 outcomes.append(outcome)
@@ -271,6 +272,15 @@ class Inbox:
                     outcome.summary,
                     extra={"event": "inbox", "file": outcome.name, "status": outcome.status},
                 )
+        # A file waiting for its references that left the folder (the ERP wrote a new
+        # one over it, or someone removed it) will never be imported: say so.
+        InboxFile.objects.filter(status=InboxStatus.WAITING).exclude(
+            sha256__in=[c.sha256 for c in candidates]
+        ).update(
+            status=InboxStatus.REFUSED,
+            decided_at=timezone.now(),
+            summary="Saiu da pasta antes de ser importado (substituído ou removido).",
+        )
         return outcomes
 
     def _claim(self, c: _Candidate) -> InboxFile | None | Outcome:
@@ -304,7 +314,10 @@ class Inbox:
         if existing.status == InboxStatus.PROCESSING:
             return None
         # Applied, refused or held already: the same content again changes nothing.
-        target = self._move(c.path, PROCESSED)
+        try:
+            target = self._move(c.path, PROCESSED)
+        except FileNotFoundError:
+            return None  # another scanner moved it meanwhile
         summary = (
             f"Mesmo conteúdo de {existing.name}, visto em {_moment(existing.first_seen_at)} "
             f"({existing.get_status_display().lower()}): nada foi importado de novo."

@@ -226,3 +226,17 @@ def test_a_folder_inside_the_private_data_folder_is_refused(settings, tmp_path):
     inside_data.mkdir()
     with pytest.raises(InboxError, match="dentro da pasta de dados privada"):
         Inbox(inside_data).scan()
+
+
+@pytest.mark.django_db
+def test_a_waiting_file_overwritten_by_a_new_export_is_no_longer_waited_for(folder):
+    load_branches()
+    drop(folder, "PCPREST.csv", WINTHOR / "PCPREST.csv", minutes_ago=10)
+    assert scan(folder)[0].status == "waiting"
+    lines = (WINTHOR / "PCPREST.csv").read_bytes().splitlines(keepends=True)
+    drop(folder, "PCPREST.csv", b"".join(lines[:-1]), minutes_ago=5)  # the ERP wrote over it
+    [new] = scan(folder)
+    assert new.status == "waiting"
+    old = InboxFile.objects.exclude(sha256=InboxFile.objects.latest("id").sha256).get()
+    assert old.status == "refused"
+    assert "Saiu da pasta antes de ser importado" in old.summary
