@@ -29,7 +29,3 @@ class ApiToken(models.Model):
     def __str__(self) -> str:
         label = self.name or "sem nome"
         return f"{self.prefix}… ({label}, {self.user})"
-
-    @property
-    def is_revoked(self) -> bool:
-        return self.revoked_at is not None

@@ -26,10 +26,6 @@ class TokenRefused(Exception):
     """A request's token is missing, unknown, revoked or belongs to an inactive user."""
 
 
-class NotAllowed(Exception):
-    """The acting user may not manage this user's tokens."""
-
-
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 

@@ -319,7 +319,7 @@ def _record(
 ) -> tuple[DunningRun, list[int]]:
     """Record a run of ``selection``'s date, filters and grouping: its row, its notices
     and their títulos. Returns the run and its pending e-mail notices."""
-    totals = totals if totals is not None else Totals(skipped_receivables=len(selection.skipped))
+    totals = totals if totals is not None else Totals()
     run = DunningRun.objects.create(
         user=user,
         reference_date=selection.reference_date,

@@ -13,7 +13,7 @@ due-date index serves, R5 is an EXISTS on the blocking history items, and the
 rows come out in notice order (branch and customer codes first), so the last
 two reasons, which need a whole notice's total, are decided one group at a time
 as the rows stream in. ``stream`` hands out the lines that way, holding one
-group in memory; ``select`` keeps them all, for the pages and the API.
+group in memory; a run (``runs.execute_run``) groups them as they come.
 """
 
 import datetime
@@ -21,7 +21,7 @@ import json
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from decimal import Decimal
 from functools import reduce
 from operator import or_
@@ -207,13 +207,11 @@ class Line:
 
 @dataclass
 class Selection:
+    """What a run selects by: its reference date, grouping and filters."""
+
     reference_date: datetime.date
     group_by: str
     filters: Filters
-    candidates: list[Line] = field(default_factory=list)
-    skipped: list[Line] = field(default_factory=list)
-    # The e-mail fields of the candidates' customers (billing, main, refused), for R7.
-    contacts: dict[int, tuple[str, str, list[str]]] = field(default_factory=dict)
 
 
 def min_interval_days() -> int:
@@ -270,25 +268,6 @@ def _range_windows(
     return windows, set().union(*closed.values()) if closed else set()
 
 
-def select(
-    reference_date: datetime.date,
-    filters: Filters | None = None,
-    group_by: str = GroupBy.CUSTOMER,
-    *,
-    min_interval: int | None = None,
-) -> Selection:
-    """Candidates and skips of a run at ``reference_date`` (see the module's docstring)."""
-    selection = Selection(reference_date, group_by, filters or Filters())
-    for line in stream(reference_date, filters, group_by, min_interval=min_interval):
-        if line.reason:
-            selection.skipped.append(line)
-        else:
-            selection.candidates.append(line)
-            assert line.contact is not None
-            selection.contacts[line.customer_id] = line.contact
-    return selection
-
-
 def stream(
     reference_date: datetime.date,
     filters: Filters | None = None,
@@ -296,7 +275,7 @@ def stream(
     *,
     min_interval: int | None = None,
 ) -> Iterator[Line]:
-    """The lines of ``select``, one at a time, in the order of branch and customer codes,
+    """A run's lines (candidates and skips), one at a time, in the order of branch and customer codes,
     due date, document and installment: a notice's títulos come one after another.
 
     Checks the filters and the ranges before the first line is asked for, so a

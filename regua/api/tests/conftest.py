@@ -2,8 +2,7 @@ import datetime
 
 import pytest
 
-from regua.dunning.tests.builders import make_notice
-from regua.test import make_branch, make_customer, make_range, make_receivable
+from regua.test import make_branch, make_customer, make_notice, make_range, make_receivable
 
 DUE = datetime.date(2026, 11, 10)
 

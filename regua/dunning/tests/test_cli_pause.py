@@ -6,9 +6,8 @@ import json
 import pytest
 
 from regua.audit.models import AuditEntry
-from regua.dunning.selection import select
 from regua.receivables.models import Pause
-from regua.test import make_branch, make_customer, make_range, make_receivable
+from regua.test import make_branch, make_customer, make_range, make_receivable, select
 from regua.web.tests.conftest import make_user
 
 D = datetime.date

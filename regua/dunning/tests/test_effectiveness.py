@@ -9,9 +9,8 @@ import pytest
 import time_machine
 
 from regua.dunning.effectiveness import effectiveness
-from regua.dunning.tests.builders import make_notice
 from regua.receivables.models import PaymentEvent, Receivable
-from regua.test import make_branch, make_customer, make_range, make_receivable
+from regua.test import make_branch, make_customer, make_notice, make_range, make_receivable
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,14 @@ from openpyxl import load_workbook
 
 from regua.dunning.history import neutralize
 from regua.dunning.models import Notice
-from regua.dunning.tests.builders import make_notice
-from regua.test import make_branch, make_collection, make_customer, make_range, make_receivable
+from regua.test import (
+    make_branch,
+    make_collection,
+    make_customer,
+    make_notice,
+    make_range,
+    make_receivable,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -17,8 +17,7 @@ from django.utils import timezone
 from regua.dunning import lifecycle
 from regua.dunning.lifecycle import S
 from regua.dunning.models import DunningRun, GenerationType, NoticeItem, NoticeStatus
-from regua.dunning.tests.builders import make_notice
-from regua.test import make_branch, make_customer, make_range, make_receivable
+from regua.test import make_branch, make_customer, make_notice, make_range, make_receivable
 
 REGUA = Path(lifecycle.__file__).resolve().parent.parent
 HOME = Path(lifecycle.__file__).resolve()
@@ -150,10 +149,14 @@ def _product_modules() -> list[Path]:
 
 
 def _notice_models(tree: ast.AST) -> bool:
-    """Whether the module speaks of notices at all (other models have a ``status`` too)."""
-    names = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
-    names |= {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)}
-    return bool(names & {"Notice", "NoticeItem", "notice", "notices", "items", "notice_set"})
+    """Whether the module works with notices at all (other models have a ``status`` too):
+    it imports ``Notice`` or ``NoticeItem``."""
+    return any(
+        isinstance(node, ast.ImportFrom)
+        and node.module == "regua.dunning.models"
+        and {alias.name for alias in node.names} & {"Notice", "NoticeItem"}
+        for node in ast.walk(tree)
+    )
 
 
 def state_writes(source: str) -> list[str]:
@@ -161,9 +164,12 @@ def state_writes(source: str) -> list[str]:
     tree = ast.parse(source)
     found = []
     for node in ast.walk(tree):
-        if isinstance(node, ast.Constant) and isinstance(node.value, str):
-            if SQL_WRITE.search(node.value):
-                found.append(f"line {node.lineno}: SQL writes a notice's state")
+        if (
+            isinstance(node, ast.Constant)
+            and isinstance(node.value, str)
+            and SQL_WRITE.search(node.value)
+        ):
+            found.append(f"line {node.lineno}: SQL writes a notice's state")
     if not _notice_models(tree):
         return found
     # ``self.status`` of another class (an error's HTTP status) is not a notice's.

@@ -7,8 +7,7 @@ from django.utils import timezone
 from regua.audit.models import AuditEntry
 from regua.dunning.history import notice_json
 from regua.dunning.notices import drop_settled_items
-from regua.dunning.tests.builders import make_notice
-from regua.test import make_branch, make_customer, make_range, make_receivable
+from regua.test import make_branch, make_customer, make_notice, make_range, make_receivable
 
 pytestmark = pytest.mark.django_db
 

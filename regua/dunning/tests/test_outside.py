@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 
 from regua.dunning.outside import outside_ranges
-from regua.dunning.selection import Filters, select
-from regua.test import make_branch, make_customer, make_range, make_receivable
+from regua.dunning.selection import Filters
+from regua.test import make_branch, make_customer, make_range, make_receivable, select
 
 pytestmark = pytest.mark.django_db
 

@@ -6,12 +6,11 @@ import pytest
 import time_machine
 
 from regua.audit.models import AuditEntry
-from regua.dunning.selection import select
 from regua.receivables import pauses
 from regua.receivables.models import Pause
 from regua.receivables.pauses import PauseError
 from regua.receivables.tests.helpers import run as run_import
-from regua.test import make_branch, make_customer, make_range, make_receivable
+from regua.test import make_branch, make_customer, make_range, make_receivable, select
 
 pytestmark = pytest.mark.django_db
 

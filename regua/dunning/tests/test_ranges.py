@@ -9,8 +9,7 @@ from django.core.management.base import CommandError
 from regua.audit.models import AuditEntry
 from regua.dunning.models import DelayRange
 from regua.dunning.ranges import RangeOverlap, remove_range, save_range
-from regua.dunning.tests.builders import make_notice
-from regua.test import make_branch, make_customer, make_range, make_receivable
+from regua.test import make_branch, make_customer, make_notice, make_range, make_receivable
 
 pytestmark = pytest.mark.django_db
 

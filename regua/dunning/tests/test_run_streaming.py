@@ -16,8 +16,8 @@ from regua.dunning import recording
 from regua.dunning.models import Notice, NoticeItem
 from regua.dunning.recipients import is_valid_email
 from regua.dunning.runs import Collected, execute_run, notice_json_text
-from regua.dunning.selection import select, stream
-from regua.test import make_branch, make_customer, make_range, make_receivable
+from regua.dunning.selection import stream
+from regua.test import make_branch, make_customer, make_range, make_receivable, select
 
 pytestmark = pytest.mark.django_db
 

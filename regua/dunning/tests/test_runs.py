@@ -8,9 +8,16 @@ from regua.audit.models import AuditEntry
 from regua.dunning.models import CalendarDay, DunningRun, Notice, NoticeItem
 from regua.dunning.recipients import recipients_for
 from regua.dunning.runs import _record, execute_run, planned_notices
-from regua.dunning.selection import Filters, select
+from regua.dunning.selection import Filters
 from regua.receivables.models import Receivable
-from regua.test import make_branch, make_customer, make_range, make_receivable, set_state
+from regua.test import (
+    make_branch,
+    make_customer,
+    make_range,
+    make_receivable,
+    select,
+    set_state,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -9,15 +9,16 @@ from django.test.utils import CaptureQueriesContext
 from regua.audit.models import AuditEntry
 from regua.dunning import calendar
 from regua.dunning.models import DunningSettings
-from regua.dunning.selection import Filters, SelectionError, select
-from regua.dunning.tests.builders import make_notice
+from regua.dunning.selection import Filters, SelectionError
 from regua.receivables.models import CollectionType
 from regua.test import (
     make_branch,
     make_collection,
     make_customer,
+    make_notice,
     make_range,
     make_receivable,
+    select,
     set_state,
 )
 

@@ -4,14 +4,13 @@ import base64
 import datetime
 import io
 import re
-from decimal import Decimal
 
 import pypdf
 import zxingcpp
 from PIL import Image
 
-from regua.dunning import lifecycle
-from regua.dunning.models import DelayRange, DunningRun, Notice, NoticeItem
+from regua import test
+from regua.dunning.models import DelayRange, DunningRun, Notice
 from regua.receivables.models import Receivable
 
 REFERENCE_DATE = datetime.date(2026, 11, 28)
@@ -27,40 +26,16 @@ def make_notice(
     effective_due_dates: dict[int, datetime.date] | None = None,
     user: str = "ana",
 ) -> Notice:
-    """A notice as a run makes it; ``effective_due_dates`` maps a receivable's pk to its moved date."""
-    first = receivables[0]
-    run = run or DunningRun.objects.create(user=user, reference_date=reference_date)
-    notice = Notice.objects.create(
-        run=run,
-        branch=first.branch,
-        customer=first.customer,
-        delay_range=delay_range,
-        range_start=delay_range.start_day,
-        range_end=delay_range.end_day,
-        template=delay_range.template,
-        template_number=delay_range.template.number,
-        generation=delay_range.generation,
-        reference_date=reference_date,
-        user=user,
+    """``regua.test.make_notice`` with the letters tests' defaults: held, made on 28/11/2026."""
+    return test.make_notice(
+        delay_range,
+        receivables,
         status=status,
-        total_balance=sum((r.balance for r in receivables), Decimal("0.00")),
+        reference_date=reference_date,
+        run=run,
+        user=user,
+        effective_due_dates=effective_due_dates,
     )
-    moved = effective_due_dates or {}
-    for r in receivables:
-        effective = moved.get(r.pk, r.due_date)
-        NoticeItem.objects.create(
-            notice=notice,
-            receivable=r,
-            delay_range=delay_range,
-            due_date=r.due_date,
-            effective_due_date=effective,
-            days_overdue=(reference_date - effective).days,
-            range_start=delay_range.start_day,
-            range_end=delay_range.end_day,
-            balance=r.balance,
-            blocks=lifecycle.blocks(status),
-        )
-    return notice
 
 
 def stored_pdf(notice: Notice) -> bytes:

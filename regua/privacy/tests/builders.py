@@ -2,9 +2,10 @@
 
 import datetime
 from decimal import Decimal
+from typing import Any
 
-from regua.dunning import lifecycle
-from regua.dunning.models import DelayRange, DunningRun, Notice, NoticeItem
+from regua import test
+from regua.dunning.models import DelayRange, DunningRun, Notice
 from regua.letters.models import LetterTemplate
 from regua.receivables.models import Customer, Receivable
 from regua.test import make_customer
@@ -38,6 +39,14 @@ def make_person(code: str = "C1", name: str = "MARIANA DE SOUZA TAVARES", **fiel
     return make_customer(code, **defaults)
 
 
+def _charges(r: Receivable) -> dict[str, object]:
+    return {
+        "fine": (r.balance * Decimal("0.02")).quantize(Decimal("0.01")),
+        "interest": Decimal("1.00"),
+        "updated_amount": (r.balance * Decimal("1.02") + 1).quantize(Decimal("0.01")),
+    }
+
+
 def make_notice(
     delay_range: DelayRange,
     receivables: list[Receivable],
@@ -48,11 +57,9 @@ def make_notice(
     recipients: list[str] | None = None,
     **fields: object,
 ) -> Notice:
-    first = receivables[0]
-    customer = first.customer
-    run = run or DunningRun.objects.create(user="ana", reference_date=reference_date)
+    customer = receivables[0].customer
     recipients = [customer.email] if recipients is None else recipients
-    defaults: dict[str, object] = {
+    defaults: dict[str, Any] = {
         "recipients": recipients,
         "subject": f"Aviso de débito em aberto - {customer.name}",
         "body_text": f"Prezado(a) {customer.name}, consta em aberto o título abaixo.",
@@ -65,38 +72,12 @@ def make_notice(
             message_id="<20261130.1@regua.example>",
         )
     defaults.update(fields)
-    notice = Notice.objects.create(
-        run=run,
-        branch=first.branch,
-        customer=customer,
-        delay_range=delay_range,
-        range_start=delay_range.start_day,
-        range_end=delay_range.end_day,
-        template=delay_range.template,
-        template_number=delay_range.template.number,
-        generation=delay_range.generation,
-        reference_date=reference_date,
-        user="ana",
+    return test.make_notice(
+        delay_range,
+        receivables,
         status=status,
-        total_balance=sum((r.balance for r in receivables), Decimal("0.00")),
+        reference_date=reference_date,
+        run=run,
+        item_fields=_charges,
         **defaults,
     )
-    NoticeItem.objects.bulk_create(
-        NoticeItem(
-            notice=notice,
-            receivable=r,
-            delay_range=delay_range,
-            due_date=r.due_date,
-            effective_due_date=r.due_date,
-            days_overdue=(reference_date - r.due_date).days,
-            range_start=delay_range.start_day,
-            range_end=delay_range.end_day,
-            balance=r.balance,
-            fine=(r.balance * Decimal("0.02")).quantize(Decimal("0.01")),
-            interest=Decimal("1.00"),
-            updated_amount=(r.balance * Decimal("1.02") + 1).quantize(Decimal("0.01")),
-            blocks=lifecycle.blocks(status),
-        )
-        for r in receivables
-    )
-    return notice

@@ -8,8 +8,7 @@ import time_machine
 from playwright.sync_api import expect
 
 from regua.dunning.runs import execute_run
-from regua.dunning.tests.builders import make_notice
-from regua.test import make_branch, make_customer, make_range, make_receivable
+from regua.test import make_branch, make_customer, make_notice, make_range, make_receivable
 from regua.web.tests.browser import log_in, screenshot
 from regua.web.tests.conftest import PASSWORD, make_user
 

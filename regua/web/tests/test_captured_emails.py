@@ -9,8 +9,7 @@ from django.utils.html import escape
 
 from regua.delivery.models import CapturedEmail, EmailSettings
 from regua.delivery.outbox import deliver_now
-from regua.dunning.tests.builders import make_notice
-from regua.test import make_branch, make_customer, make_range, make_receivable
+from regua.test import make_branch, make_customer, make_notice, make_range, make_receivable
 
 pytestmark = pytest.mark.django_db
 

@@ -5,8 +5,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from regua.dunning.tests.builders import make_notice
-from regua.test import make_branch, make_customer, make_range, make_receivable
+from regua.test import make_branch, make_customer, make_notice, make_range, make_receivable
 from regua.web.aging import open_balance_by_bucket
 
 TODAY = datetime.date(2026, 11, 30)

@@ -8,9 +8,8 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from regua.dunning.tests.builders import make_notice
 from regua.receivables.models import PaymentEvent
-from regua.test import make_branch, make_customer, make_range, make_receivable
+from regua.test import make_branch, make_customer, make_notice, make_range, make_receivable
 from regua.web.tests.browser import browser_page, log_in, screenshot  # noqa: F401
 from regua.web.tests.conftest import PASSWORD, make_user
 

@@ -8,9 +8,8 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from regua.dunning.tests.builders import make_notice
 from regua.receivables.models import PaymentEvent
-from regua.test import make_branch, make_customer, make_range, make_receivable
+from regua.test import make_branch, make_customer, make_notice, make_range, make_receivable
 from regua.web import charts
 from regua.web.manager import dso_by_month, recovered_after_notices, work_lists
 

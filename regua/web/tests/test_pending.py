@@ -4,8 +4,7 @@ import pytest
 from django.urls import reverse
 
 from regua.audit.models import AuditEntry
-from regua.dunning.tests.builders import make_notice
-from regua.test import make_branch, make_customer, make_range, make_receivable
+from regua.test import make_branch, make_customer, make_notice, make_range, make_receivable
 
 
 @pytest.fixture

@@ -3,9 +3,8 @@ from django.urls import reverse
 
 from regua.audit.models import AuditEntry
 from regua.dunning.models import DelayRange
-from regua.dunning.tests.builders import make_notice
 from regua.letters.models import LetterTemplate
-from regua.test import make_branch, make_customer, make_range, make_receivable
+from regua.test import make_branch, make_customer, make_notice, make_range, make_receivable
 
 
 def form(start, end, template=1, generation="email", **extra):

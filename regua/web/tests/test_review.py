@@ -6,8 +6,14 @@ from django.urls import reverse
 from regua.audit.models import AuditEntry
 from regua.delivery.configuration import configure_email
 from regua.dunning.models import Notice
-from regua.dunning.tests.builders import make_notice
-from regua.test import deliver_queued, make_branch, make_customer, make_range, make_receivable
+from regua.test import (
+    deliver_queued,
+    make_branch,
+    make_customer,
+    make_notice,
+    make_range,
+    make_receivable,
+)
 
 
 def held_letter(name="LOJA DA CARTA LTDA"):

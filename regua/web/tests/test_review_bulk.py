@@ -9,8 +9,14 @@ from django.urls import reverse
 
 from regua.audit.models import AuditEntry
 from regua.dunning.models import Notice
-from regua.dunning.tests.builders import make_notice
-from regua.test import deliver_queued, make_branch, make_customer, make_range, make_receivable
+from regua.test import (
+    deliver_queued,
+    make_branch,
+    make_customer,
+    make_notice,
+    make_range,
+    make_receivable,
+)
 from regua.web import bulk_review
 from regua.web.models import ReviewBatch
 

@@ -10,10 +10,16 @@ from django.utils import timezone
 from regua.delivery.messages import compose
 from regua.delivery.models import CapturedEmail, Schedule
 from regua.dunning.models import DelayRange, DunningRun, Holiday, Notice
-from regua.dunning.tests.builders import make_notice
 from regua.receivables.models import Customer, Pause, Receivable
+from regua.test import (
+    make_branch,
+    make_collection,
+    make_customer,
+    make_notice,
+    make_range,
+    make_receivable,
+)
 from regua.web.models import ReviewBatch
-from regua.test import make_branch, make_collection, make_customer, make_range, make_receivable
 
 
 @dataclass
