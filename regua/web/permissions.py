@@ -5,6 +5,7 @@ from functools import wraps
 from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
@@ -33,6 +34,10 @@ def requires(perm: str | None) -> Callable[[View], View]:
     def decorator(view: View) -> View:
         @wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            if any("\0" in value for value in request.GET.values()):
+                # A NUL byte in a search would reach PostgreSQL, which refuses
+                # it: the 400 page ("Pedido inválido"), not a 500.
+                raise BadRequest("caractere nulo num parâmetro da URL")
             user = request.user
             if not user.is_authenticated or not user.is_active:
                 return redirect_to_login(request.get_full_path())
