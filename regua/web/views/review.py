@@ -22,6 +22,21 @@ from regua.web.models import ReviewBatch
 from regua.web.permissions import requires
 
 PAGE_SIZE = 50
+# What a page of the list reads of each letter (never its PDF or bodies).
+LISTED = (
+    "id",
+    "run__id",
+    "run__reference_date",
+    "branch__code",
+    "customer__code",
+    "customer__name",
+    "template__number",
+    "total_balance",
+    "range_start",
+    "range_end",
+    "recipients",
+    "status",
+)
 SORTS = {
     "": ("run_id", "branch__code", "customer__name", "id"),
     "valor": ("total_balance", "id"),
@@ -91,21 +106,14 @@ def review_list(request: HttpRequest) -> HttpResponse:
     notices, given, problems = filtered(request.GET)
     for problem in problems:
         messages.error(request, problem)
-    page = Paginator(notices.defer("pdf", "body_text", "body_html"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(notices.only(*LISTED), PAGE_SIZE).get_page(request.GET.get("page"))
     rows = list(page.object_list)
     selected = None
     pk = request.GET.get("carta")
     if pk and pk.isdigit():
         selected = next((n for n in rows if n.pk == int(pk)), None)
         if selected is None:
-            selected = (
-                review.held_notices()
-                .defer("pdf", "body_text", "body_html")
-                .filter(pk=int(pk))
-                .first()
-            )
+            selected = review.held_notices().only(*LISTED).filter(pk=int(pk)).first()
     if selected is None and rows:
         selected = rows[0]
     position = next((i for i, n in enumerate(rows) if selected and n.pk == selected.pk), None)
