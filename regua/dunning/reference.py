@@ -151,6 +151,7 @@ class Filters:
     collections: tuple[str, ...] = ()
     customers: tuple[str, ...] = ()
     branch: str | None = None
+    excluded_customers: tuple[str, ...] = ()  # left out by a person in Emitir's preview
 
     def match(self, t: Titulo) -> bool:
         def within(
@@ -167,6 +168,7 @@ class Filters:
             and within(t.issue_date, self.issued_from, self.issued_to)
             and (not self.collections or t.collection in self.collections)
             and (not self.customers or t.customer.code in self.customers)
+            and t.customer.code not in self.excluded_customers
             and (self.branch is None or t.branch.code == self.branch)
         )
 
