@@ -4,7 +4,8 @@ The history is a real run's (``execute_run`` over the B1 dataset: at full size
 1,000,000 títulos and about 200,000 notices), its notices marked sent on the
 reference date and a third of its títulos paid 1 to 40 days later, plus some
 payments of títulos that got no notice. Régua's side is the real console
-script (``regua report effectiveness --json``); the floor reads the same rows
+script (``regua report effectiveness --from … --to … --json`` over the run's day
+to the last payment's); the floor reads the same rows
 (notice items joined to their notices, the payment events, the títulos) once,
 with the bare driver, summing a column of each::
 
@@ -134,7 +135,18 @@ def b6(bench: "Bench", engine: "Engine") -> list["Row"]:
             bench.dataset(db, s.b1_customers, s.b1_receivables)
             bench.py("bench.effectiveness", "run", "--date", REFERENCE_DATE, db=db)
             counts = bench.py("bench.effectiveness", "prepare", "--date", REFERENCE_DATE, db=db)
-            result = bench.regua("report", "effectiveness", "--json", db=db)
+            # The period of the history: the run's day to the last payment's.
+            until = datetime.date.fromisoformat(REFERENCE_DATE) + datetime.timedelta(days=40)
+            result = bench.regua(
+                "report",
+                "effectiveness",
+                "--from",
+                REFERENCE_DATE,
+                "--to",
+                until.isoformat(),
+                "--json",
+                db=db,
+            )
             floor = min(
                 (bench.py("bench.effectiveness", "scan", db=db) for _ in range(3)),
                 key=lambda f: f["seconds"],
