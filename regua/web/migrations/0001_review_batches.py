@@ -4,34 +4,52 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='ReviewBatch',
+            name="ReviewBatch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.CharField(choices=[('approve', 'Aprovar'), ('discard', 'Descartar')], max_length=10, verbose_name='ação')),
-                ('reason', models.CharField(blank=True, max_length=200, verbose_name='motivo')),
-                ('user', models.CharField(max_length=150, verbose_name='usuário')),
-                ('notice_ids', models.JSONField(default=list, verbose_name='cartas')),
-                ('total', models.PositiveIntegerField(default=0, verbose_name='total')),
-                ('approved', models.PositiveIntegerField(default=0, verbose_name='aprovadas')),
-                ('discarded', models.PositiveIntegerField(default=0, verbose_name='descartadas')),
-                ('paid', models.PositiveIntegerField(default=0, verbose_name='descartadas por pagamento')),
-                ('refused', models.PositiveIntegerField(default=0, verbose_name='não alteradas')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='criado em')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='concluído em')),
-                ('error', models.TextField(blank=True, verbose_name='erro')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[("approve", "Aprovar"), ("discard", "Descartar")],
+                        max_length=10,
+                        verbose_name="ação",
+                    ),
+                ),
+                ("reason", models.CharField(blank=True, max_length=200, verbose_name="motivo")),
+                ("user", models.CharField(max_length=150, verbose_name="usuário")),
+                ("notice_ids", models.JSONField(default=list, verbose_name="cartas")),
+                ("total", models.PositiveIntegerField(default=0, verbose_name="total")),
+                ("approved", models.PositiveIntegerField(default=0, verbose_name="aprovadas")),
+                ("discarded", models.PositiveIntegerField(default=0, verbose_name="descartadas")),
+                (
+                    "paid",
+                    models.PositiveIntegerField(
+                        default=0, verbose_name="descartadas por pagamento"
+                    ),
+                ),
+                ("refused", models.PositiveIntegerField(default=0, verbose_name="não alteradas")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="criado em")),
+                (
+                    "finished_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="concluído em"),
+                ),
+                ("error", models.TextField(blank=True, verbose_name="erro")),
             ],
             options={
-                'verbose_name': 'revisão em lote',
-                'verbose_name_plural': 'revisões em lote',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "revisão em lote",
+                "verbose_name_plural": "revisões em lote",
+                "ordering": ["-created_at", "-id"],
             },
         ),
     ]
