@@ -16,6 +16,7 @@ from regua.spreadsheets import Column, write_csv_br, write_xlsx
 # The reasons a notice was not sent, as people read them.
 REASON_TEXT = {
     "no_email": "cliente sem e-mail válido",
+    "no_address": "cliente sem endereço postal completo",
     "paid": "títulos pagos",
 }
 

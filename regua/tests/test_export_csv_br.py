@@ -31,6 +31,13 @@ def read_br(path: Path) -> list[list[str]]:
         return list(csv.reader(f, delimiter=";"))
 
 
+def test_every_reason_a_notice_is_skipped_for_has_words():
+    from regua.dunning.history import REASON_TEXT
+
+    assert REASON_TEXT["no_address"] == "cliente sem endereço postal completo"
+    assert REASON_TEXT["no_email"] == "cliente sem e-mail válido"
+
+
 @pytest.mark.parametrize(
     ("value", "kind", "text"),
     [
