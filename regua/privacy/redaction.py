@@ -25,7 +25,7 @@ from regua.dunning import lifecycle
 from regua.dunning.models import Notice
 from regua.privacy.signals import customer_redacted
 from regua.privacy.storage import compact_after_commit
-from regua.receivables.models import Customer, Receivable
+from regua.receivables.models import Customer, Pause, Receivable
 
 REDACTED = "[removido LGPD]"
 
@@ -146,6 +146,13 @@ def _redact(customer: Customer, reason: str, user: str) -> RedactionResult:
         scrubbed = scrub_text(receivable.do_not_dun_reason, values)
         if scrubbed != receivable.do_not_dun_reason:
             Receivable.objects.filter(pk=receivable.pk).update(do_not_dun_reason=scrubbed)
+    # Pauses set in Régua carry a free-text note too (R4): the same treatment.
+    for pause in Pause.objects.filter(
+        Q(customer=customer) | Q(receivable__customer=customer)
+    ).exclude(note=""):
+        scrubbed = scrub_text(pause.note, values)
+        if scrubbed != pause.note:
+            Pause.objects.filter(pk=pause.pk).update(note=scrubbed)
 
     pdfs = 0
     for notice in notices:

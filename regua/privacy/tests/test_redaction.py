@@ -328,3 +328,28 @@ def test_after_the_command_the_database_files_hold_no_copy(regua_cli):
         content = b"".join(p.read_bytes() for p in files).lower()
         for value in values:
             assert value.encode().lower() not in content, value
+
+
+@pytest.mark.django_db
+def test_it_scrubs_the_person_out_of_the_notes_of_pauses_set_in_regua():
+    from regua.receivables import pauses
+    from regua.receivables.models import Pause
+
+    person, _ = history()
+    pauses.pause_customer(
+        person, until=None, reason="promise", note=f"Promessa de {NAME}", user="ana"
+    )
+    pauses.pause_receivable(
+        Receivable.objects.get(document="D1"),
+        until=None,
+        reason="agreement",
+        note=f"Acordo assinado por {NAME}",
+        user="ana",
+    )
+
+    redact_customer(person, reason="Pedido do titular", user="dpo")
+
+    assert sorted(Pause.objects.values_list("note", flat=True)) == [
+        f"Acordo assinado por {REDACTED}",
+        f"Promessa de {REDACTED}",
+    ]
