@@ -57,7 +57,7 @@ from regua.dunning.lifecycle import (  # noqa: F401 - the retry policy, as deliv
 )
 from regua.dunning.models import DunningRun, Notice, NoticeItem, NoticeStatus
 from regua.dunning.notices import drop_settled_items
-from regua.letters.rendering import RenderedNotice, render_notices
+from regua.letters.rendering import RenderedNotice, freeze_charges, render_notices
 from regua.receivables.models import Customer, Receivable
 
 logger = logging.getLogger(__name__)
@@ -265,11 +265,13 @@ class Courier:
                 notices.remove(notice)
                 batch.discarded += 1
 
-        # The group rendered in one pass (its títulos read and its charges written
-        # once), after R8, so each message shows what is still open.
+        # The group rendered in one pass (its títulos read once), after R8, so each
+        # message shows what is still open; the amounts shown are then kept on the
+        # items (R10), all in one statement.
         rendered = render_notices(
             [n for n in notices if n.pk in rerender or not n.subject or not n.body_text]
         )
+        freeze_charges(r for r in rendered.values() if isinstance(r, RenderedNotice))
         now = timezone.now()
         for notice in notices:
             try:

@@ -7,14 +7,15 @@ saved), and the letter (autoescaped, inside the fixed A4 frame of ``pdf.py``).
 
 import base64
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.utils.html import linebreaks
 
 from regua.bulk.sql import update_instances
-from regua.dunning.models import GenerationType, Notice, NoticeItem, NoticeStatus
+from regua.dunning import lifecycle
+from regua.dunning.models import GenerationType, Notice, NoticeItem
 from regua.letters import pdf as letter_pdf
 from regua.letters.budget import TemplateLimitExceeded
 from regua.letters.inlining import inline_css
@@ -33,12 +34,6 @@ from regua.letters.sandbox import (
 )
 from regua.letters.variables import ItemData
 
-# States in which a notice's items may still take the amounts it is sent with;
-# after that the history is never edited (R10).
-_OPEN_STATES = frozenset(
-    {NoticeStatus.PENDING, NoticeStatus.HELD, NoticeStatus.SENDING, NoticeStatus.RETRY}
-)
-
 
 @dataclass(frozen=True)
 class RenderedNotice:
@@ -46,6 +41,9 @@ class RenderedNotice:
     text: str
     html: str
     pdf: bytes | None
+    # The fine, interest and updated amount each item showed, while the notice is still
+    # open for them (see ``freeze_charges``); empty once it is on its way.
+    charges: tuple[tuple[NoticeItem, ItemData], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -112,18 +110,20 @@ def render(parts: Parts, context: dict[str, Any], *, with_pdf: bool) -> Rendered
 _CHARGE_FIELDS = ("fine", "interest", "updated_amount")
 
 
-def record_charges(pairs: Sequence[tuple[NoticeItem, ItemData]]) -> None:
-    """Write each item's fine, interest and updated amount as the letter shows them (R9, R10).
+def freeze_charges(rendered: Iterable[RenderedNotice]) -> None:
+    """Write each item's fine, interest and updated amount as its letter showed them (R9, R10).
 
-    Items of any number of notices in one statement (on SQLite one statement
-    run for every row); items that already hold those amounts are left alone.
+    The explicit step after rendering, taken by the outbox before sending and by
+    approval: rendering itself writes nothing. Items of any number of notices in
+    one statement; items that already hold those amounts are left alone.
     """
     changed = []
-    for item, shown in pairs:
-        values = (shown.fine, shown.interest, shown.updated_amount)
-        if (item.fine, item.interest, item.updated_amount) != values:
-            item.fine, item.interest, item.updated_amount = values
-            changed.append(item)
+    for one in rendered:
+        for item, shown in one.charges:
+            values = (shown.fine, shown.interest, shown.updated_amount)
+            if (item.fine, item.interest, item.updated_amount) != values:
+                item.fine, item.interest, item.updated_amount = values
+                changed.append(item)
     if changed:
         update_instances(changed, _CHARGE_FIELDS)
 
@@ -137,30 +137,29 @@ def _settings_for(parts: Parts) -> LetterSettings:
 
 
 def render_notice(notice: Notice, *, with_pdf: bool | None = None) -> RenderedNotice:
-    """The notice as it is sent: e-mail parts, and the PDF letter for "Email e Carta".
+    """The notice as it is sent: e-mail parts, and the PDF letter for "Email e Carta"
+    (or as ``with_pdf`` says). The same path as a group's (``render_notices``).
 
-    While the notice is not yet sent, its items are updated with the fine,
-    interest and updated amount shown, so the history keeps what the customer
-    read. The PDF is rendered afresh (R8 may have dropped títulos since the
-    review); the same notice and data always give the same bytes.
+    Writes nothing: ``freeze_charges`` keeps the amounts shown on the items. The PDF
+    is rendered afresh (R8 may have dropped títulos since the review); the same
+    notice and data always give the same bytes.
     """
-    if with_pdf is None:
-        with_pdf = notice.generation == GenerationType.EMAIL_AND_LETTER
-    parts = Parts.of(notice.template)
-    built = notice_context(notice, _settings_for(parts))
-    if notice.status in _OPEN_STATES:
-        record_charges(built.items)
-    return render(parts, built.context, with_pdf=with_pdf)
+    outcome = render_notices([notice], with_pdf=with_pdf)[notice.pk]
+    if isinstance(outcome, Exception):
+        raise outcome
+    return outcome
 
 
-def render_notices(notices: Sequence[Notice]) -> dict[int, RenderedNotice | Exception]:
-    """Each notice as :func:`render_notice` renders it, the group in one pass.
+def render_notices(
+    notices: Sequence[Notice], *, with_pdf: bool | None = None
+) -> dict[int, RenderedNotice | Exception]:
+    """Each notice rendered, the group in one pass; nothing is written.
 
-    One query reads every notice's títulos, the letter settings are read once,
-    and one statement records the charges of them all. A notice that cannot
-    be rendered (a template failing on its data) gets its exception; the
-    others are rendered all the same. Branch, customer and template should
-    come selected with the notices.
+    One query reads every notice's títulos and the letter settings are read
+    once. A notice that cannot be rendered (a template failing on its data) gets
+    its exception; the others are rendered all the same. Branch, customer and
+    template should come selected with the notices. ``with_pdf`` None: the PDF
+    letter for "Email e Carta" notices only.
     """
     items = load_items(notices)
     parts = {n.template_id: Parts.of(n.template) for n in notices}
@@ -169,30 +168,25 @@ def render_notices(notices: Sequence[Notice]) -> dict[int, RenderedNotice | Exce
         if any(p.reads_final_notice for p in parts.values())
         else LetterSettings()
     )
-    contexts = {}
-    charges: list[tuple[NoticeItem, ItemData]] = []
     out: dict[int, RenderedNotice | Exception] = {}
     for notice in notices:
         try:
             built = notice_context(notice, settings, items=items[notice.pk])
-        except Exception as e:  # noqa: BLE001 - kept for this notice, reported by the caller
-            out[notice.pk] = e
-            continue
-        contexts[notice.pk] = built.context
-        if notice.status in _OPEN_STATES:
-            charges.extend(built.items)
-    record_charges(charges)
-    for notice in notices:
-        if notice.pk not in contexts:
-            continue
-        try:
-            out[notice.pk] = render(
+            rendered = render(
                 parts[notice.template_id],
-                contexts[notice.pk],
-                with_pdf=notice.generation == GenerationType.EMAIL_AND_LETTER,
+                built.context,
+                with_pdf=(
+                    notice.generation == GenerationType.EMAIL_AND_LETTER
+                    if with_pdf is None
+                    else with_pdf
+                ),
             )
         except Exception as e:  # noqa: BLE001 - kept for this notice, reported by the caller
             out[notice.pk] = e
+            continue
+        if notice.status in lifecycle.OPEN_FOR_RENDERING:
+            rendered = replace(rendered, charges=tuple(built.items))
+        out[notice.pk] = rendered
     return out
 
 

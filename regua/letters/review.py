@@ -22,7 +22,12 @@ from regua.dunning.history import with_items
 from regua.dunning.models import DunningRun, Notice, NoticeStatus
 from regua.dunning.notices import drop_settled_items
 from regua.letters import pdf as letter_pdf
-from regua.letters.rendering import notice_letter_document, render_letter
+from regua.letters.rendering import (
+    freeze_charges,
+    notice_letter_document,
+    render_letter,
+    render_notice,
+)
 
 PERMISSION = "dunning.review_notices"
 REASON_MAX = Notice._meta.get_field("reason").max_length or 200
@@ -104,7 +109,10 @@ def approve(notice_ids: Iterable[int], user: User) -> ReviewResult:
             if not drop_settled_items(notice, name):
                 result.paid.append(notice_id)
                 continue
-            pdf = render_letter(notice)
+            # The letter as approved, and the amounts it shows kept on the items (R10).
+            rendered = render_notice(notice, with_pdf=True)
+            freeze_charges([rendered])
+            pdf = rendered.pdf
             lifecycle.move(
                 notice, lifecycle.APPROVE, reviewed_by=name, reviewed_at=timezone.now(), pdf=pdf
             )

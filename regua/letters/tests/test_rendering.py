@@ -10,7 +10,7 @@ import pytest
 from regua.dunning.models import NoticeStatus
 from regua.letters import pix
 from regua.letters.models import LetterSettings
-from regua.letters.rendering import html_with_cid, render_letter, render_notice
+from regua.letters.rendering import freeze_charges, html_with_cid, render_letter, render_notice
 from regua.letters.tests.builders import flat, make_notice, pdf_text, qr_in_html, qr_in_pdf
 from regua.test import (
     make_branch,
@@ -179,8 +179,16 @@ def test_the_subject_names_the_creditor_on_one_line(notice):
     )
 
 
-def test_rendering_for_sending_stores_fine_interest_and_updated_amount_on_the_items(notice):
-    render_notice(notice, with_pdf=False)
+def test_rendering_alone_writes_nothing_to_the_items(notice):
+    render_notice(notice, with_pdf=True)
+
+    assert set(notice.items.values_list("fine", "updated_amount")) == {(None, None)}
+
+
+def test_freezing_the_rendered_charges_stores_fine_interest_and_updated_amount_on_the_items(
+    notice,
+):
+    freeze_charges([render_notice(notice, with_pdf=False)])
     stored = {
         item.receivable.document: (item.fine, item.interest, item.updated_amount)
         for item in notice.items.select_related("receivable")
@@ -194,7 +202,7 @@ def test_rendering_for_sending_stores_fine_interest_and_updated_amount_on_the_it
 
 def test_a_sent_notices_items_are_never_rewritten(notice):
     set_state(notice, NoticeStatus.SENT)
-    render_notice(notice, with_pdf=False)
+    freeze_charges([render_notice(notice, with_pdf=False)])
     assert set(notice.items.values_list("fine", flat=True)) == {None}
 
 
