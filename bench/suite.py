@@ -261,7 +261,7 @@ class Bench:
         row.notes.append(f"wrote {notices:,} notices and {items:,} items")
         if name != "B1 real run":
             row.notes.append(
-                "`regua run` broke (row above), so this is execute_run(deliver='enqueue')"
+                "`regua run` broke (row above), so this is execute_run then dispatch(pending, 'queue')"
                 " in a child of its own, on a copy of the data from before the run"
             )
         return [*rows, row]

@@ -192,10 +192,12 @@ def run(date: str) -> dict[str, Any]:
     """A real run without sending, through the function (the command's report left out)."""
     import datetime
 
+    from regua.delivery import dispatch
     from regua.dunning.runs import execute_run
 
     started = time.perf_counter()
-    result = execute_run(datetime.date.fromisoformat(date), user="bench", deliver="enqueue")
+    result = execute_run(datetime.date.fromisoformat(date), user="bench")
+    dispatch(result.pending, "queue")
     return {"seconds": time.perf_counter() - started, "notices": len(result.notices)}
 
 
