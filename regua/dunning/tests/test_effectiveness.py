@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 SP = ZoneInfo("America/Sao_Paulo")
 DUE = datetime.date(2026, 10, 1)
-OCTOBER = {"date_from": datetime.date(2026, 10, 1), "date_to": datetime.date(2026, 10, 31)}
+OCTOBER = (datetime.date(2026, 10, 1), datetime.date(2026, 10, 31))
 D = Decimal
 
 
@@ -138,7 +138,7 @@ TOTAL = {
 
 @time_machine.travel("2026-11-10 09:00 -03:00", tick=False)
 def test_each_figure_per_range_matches_the_hand_computed_history(history):
-    report = effectiveness(**OCTOBER, by="range")
+    report = effectiveness(*OCTOBER, by="range")
 
     assert [r.label for r in report.rows] == [
         "Lembrete (1 a 15 dias)",
@@ -153,7 +153,7 @@ def test_each_figure_per_range_matches_the_hand_computed_history(history):
 def test_the_reference_group_counts_each_titulo_and_range_once_and_never_a_notice_payment(
     history,
 ):
-    report = effectiveness(**OCTOBER, by="range")
+    report = effectiveness(*OCTOBER, by="range")
 
     # Range 1 opened 02/10: only D had no notice; its 50,00 of 10/10 (8 days) is its own.
     # Range 2 opened 17/10: B (100,00 still due; its 30,00 went to its notice) and
@@ -174,7 +174,7 @@ def test_the_reference_group_counts_each_titulo_and_range_once_and_never_a_notic
 
 @time_machine.travel("2026-11-10 09:00 -03:00", tick=False)
 def test_by_template_branch_and_month_the_totals_are_the_same(history):
-    by_template = effectiveness(**OCTOBER, by="template")
+    by_template = effectiveness(*OCTOBER, by="template")
     assert [r.label for r in by_template.rows] == [
         "Modelo 1 – " + by_template.rows[0].label.split(" – ", 1)[1],
         "Modelo 2 – " + by_template.rows[1].label.split(" – ", 1)[1],
@@ -185,11 +185,11 @@ def test_by_template_branch_and_month_the_totals_are_the_same(history):
     assert by_template.reference[0].titulos == 3
     assert by_template.reference[0].median_days == D("8.0")  # D's 50,00, the only one
 
-    by_branch = effectiveness(**OCTOBER, by="branch")
+    by_branch = effectiveness(*OCTOBER, by="branch")
     assert [r.label for r in by_branch.rows] == ["1 - Exemplo 1"]
     assert figures(by_branch.rows[0]) == TOTAL
 
-    by_month = effectiveness(**OCTOBER, by="month")
+    by_month = effectiveness(*OCTOBER, by="month")
     assert [r.label for r in by_month.rows] == ["10/2026"]
     assert figures(by_month.rows[0]) == TOTAL
     assert figures(by_month.total) == TOTAL
@@ -208,7 +208,7 @@ def test_the_period_selects_notices_by_the_day_they_were_sent_in_sao_paulo(histo
 
 @time_machine.travel("2026-11-10 09:00 -03:00", tick=False)
 def test_a_small_group_says_few_data_and_a_large_one_gets_an_interval(history):
-    report = effectiveness(**OCTOBER)
+    report = effectiveness(*OCTOBER)
     assert report.rows[0].few_data
     assert report.rows[0].interval is None
     assert report.rows[0].paid_share == D("0.8000")
