@@ -26,6 +26,7 @@ from regua.letters.variables import (
     final_notice_data,
     item_data,
 )
+from regua.receivables import boleto as codes
 from regua.receivables.models import Branch, CollectionType, Customer, Receivable
 
 
@@ -105,6 +106,7 @@ _RECEIVABLE_FIELDS = (
     "issue_date",
     "collection_id",
     "digitable_line",
+    "barcode",
     "our_number",
 )
 _COLLECTION_FIELDS = ("id", "code", "description", "fine_percent", "monthly_interest_percent")
@@ -172,6 +174,26 @@ def _fetch(alias: str, what: str, ids: list[int]) -> list[tuple[Any, ...]]:
     return rows
 
 
+def boleto_shown(line: str, barcode: str, due_date: datetime.date) -> tuple[str, bool]:
+    """The linha digitável a letter prints for a título, and whether a new boleto is offered.
+
+    R9: a line or barcode whose FEBRABAN check digits are wrong is never
+    printed. A boleto whose factor names another due date than the título's
+    (a prorrogação after it was issued) is not printed either: the letter says
+    a new boleto is available on request.
+    """
+    try:
+        read = codes.read(line, barcode)
+    except codes.InvalidBoleto:
+        return "", False
+    if read is None:
+        return "", False
+    due = read.due_date(near=due_date)
+    if due is not None and due != due_date:
+        return "", True
+    return read.formatted_line or codes.format_line(codes.line_from_barcode(read.barcode)), False
+
+
 def load_items(notices: Iterable[Notice]) -> dict[int, list[NoticeItem]]:
     """The títulos of these notices in the letter's order, in two queries per 512 notices.
 
@@ -235,6 +257,9 @@ def notice_context(
     pairs = []
     for row in items:
         receivable = row.receivable
+        line, new_boleto = boleto_shown(
+            receivable.digitable_line, receivable.barcode, receivable.due_date
+        )
         pairs.append(
             (
                 row,
@@ -247,7 +272,8 @@ def notice_context(
                     reference_date=notice.reference_date,
                     balance=row.balance,
                     rates=charges.rates_for(branch, receivable.collection),
-                    digitable_line=receivable.digitable_line,
+                    digitable_line=line,
+                    new_boleto_on_request=new_boleto,
                     our_number=receivable.our_number,
                     collection=receivable.collection.code if receivable.collection else "",
                     collection_name=(
