@@ -207,7 +207,8 @@ WITH sent AS ({sent_sql}
 pay AS ({pay_sql}
 ),
 windows AS (
-    SELECT r.id AS receivable_id, r.amount, r.branch_id, r.due_date, dr.id AS range_id,
+    SELECT r.id AS receivable_id, r.amount, r.paid_amount, r.paid_date, r.branch_id,
+           r.due_date, dr.id AS range_id,
            dr.start_day AS range_start, {window_start} AS opened_on
     FROM dunning_delayrange dr JOIN receivables_receivable r
       ON r.due_date BETWEEN {due_from} AND {due_from}
@@ -219,13 +220,16 @@ windows AS (
 ),
 reference AS (
     SELECT 0 AS is_notice, w.receivable_id AS touch_id, w.receivable_id,
-           w.amount - COALESCE(SUM(p.amount), 0) AS balance,
+           w.amount
+           - COALESCE((SELECT SUM(e.amount) FROM receivables_paymentevent e
+                       WHERE e.receivable_id = w.receivable_id AND e.paid_date < w.opened_on), 0)
+           - CASE WHEN w.paid_date < w.opened_on AND NOT EXISTS (
+                      SELECT 1 FROM receivables_paymentevent e
+                      WHERE e.receivable_id = w.receivable_id)
+                  THEN w.paid_amount ELSE 0 END AS balance,
            w.range_id, w.range_start, w.due_date, 0 AS notice_id, w.branch_id,
            CAST(NULL AS INTEGER) AS template_number, w.opened_on AS touched_on
     FROM windows w
-    LEFT JOIN pay p ON p.receivable_id = w.receivable_id AND p.paid_date < w.opened_on
-    GROUP BY w.receivable_id, w.amount, w.range_id, w.range_start, w.due_date, w.branch_id,
-             w.opened_on
 ),
 touches AS (
     SELECT * FROM sent
