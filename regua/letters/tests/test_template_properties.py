@@ -173,7 +173,12 @@ def test_a_hostile_template_ends_with_a_result_or_a_message_and_never_reads_a_fi
         with pytest.raises(TemplateInvalid):
             preview(fields, with_pdf=True)
         return
-    letter = preview(fields, with_pdf=True).pdf
+    try:
+        letter = preview(fields, with_pdf=True).pdf
+    except TemplateInvalid as exc:  # laying out a long letter may pass the preview's time
+        [problem] = exc.problems
+        assert "passou do limite de" in problem.message
+        return
     assert letter is not None
     assert MARKER.encode() not in everything_in(letter)
     assert not pypdf.PdfReader(io.BytesIO(letter)).attachments
