@@ -11,6 +11,7 @@ the tests parse what this module writes with ``email.policy.default``.
 import base64
 import datetime
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from email.utils import format_datetime, formataddr
 
@@ -20,6 +21,7 @@ from django.utils.html import escape
 from regua.delivery.addresses import InvalidAddress, check_address, single_line
 from regua.delivery.models import BranchSender, EmailSettings
 from regua.dunning.models import Notice
+from regua.letters.boleto import notice_boletos_pdf
 from regua.letters.rendering import html_with_cid
 
 CRLF = "\r\n"
@@ -188,8 +190,10 @@ def compose(
     html: str,
     pdf: bytes | None = None,
     pdf_name: str = "carta.pdf",
+    attachments: Sequence[tuple[str, bytes]] = (),
 ) -> bytes:
-    """The message as sent: multipart text + HTML, the PDF attached when there is one.
+    """The message as sent: multipart text + HTML, the PDF attached when there is one,
+    then each of ``attachments`` (name, PDF bytes): the boletos of a range that sends them.
 
     Bcc is deliberately absent: the copies go in the envelope only.
     """
@@ -222,25 +226,25 @@ def compose(
         + _html_part(html)
         + f"--{boundary}--{CRLF}"
     )
-    if pdf is None:
+    files = ([(pdf_name, pdf)] if pdf is not None else []) + list(attachments)
+    if not files:
         headers.append(f'Content-Type: multipart/alternative; boundary="{boundary}"{CRLF}')
         return _ascii("".join(headers) + CRLF + alternative)
 
     outer = f"=_regua_{secrets.token_hex(12)}"
-    safe_name = "".join(c for c in pdf_name if c.isalnum() or c in "-_.") or "carta.pdf"
     headers.append(f'Content-Type: multipart/mixed; boundary="{outer}"{CRLF}')
     body = (
         f"--{outer}{CRLF}"
-        f'Content-Type: multipart/alternative; boundary="{boundary}"{CRLF}{CRLF}'
-        + alternative
-        + f"--{outer}{CRLF}"
-        + _base64_part(
+        f'Content-Type: multipart/alternative; boundary="{boundary}"{CRLF}{CRLF}' + alternative
+    )
+    for name, data in files:
+        safe_name = "".join(c for c in name if c.isalnum() or c in "-_.") or "carta.pdf"
+        body += f"--{outer}{CRLF}" + _base64_part(
             f'application/pdf; name="{safe_name}"',
-            pdf,
+            data,
             f'Content-Disposition: attachment; filename="{safe_name}"{CRLF}',
         )
-        + f"--{outer}--{CRLF}"
-    )
+    body += f"--{outer}--{CRLF}"
     return _ascii("".join(headers) + CRLF + body)
 
 
@@ -294,6 +298,7 @@ def notice_message(notice: Notice, sender: Sender, *, now: datetime.datetime) ->
         raise MessageError("a carta não recebeu Message-ID antes do envio")
 
     text, html = with_signature(notice.body_text, notice.body_html, sender.signature)
+    boletos = notice_boletos_pdf(notice)
     customer_name = notice.customer.name
     from_header = format_address(sender.name, sender.address)
     data = compose(
@@ -308,6 +313,7 @@ def notice_message(notice: Notice, sender: Sender, *, now: datetime.datetime) ->
         html=html,
         pdf=bytes(notice.pdf) if notice.pdf else None,
         pdf_name=f"carta-{notice.pk}.pdf",
+        attachments=[(f"boletos-{notice.pk}.pdf", boletos)] if boletos else [],
     )
     return Outgoing(
         message_id=notice.message_id,

@@ -45,6 +45,12 @@ class DelayRange(models.Model):
     min_balance = models.DecimalField(
         "saldo mínimo", default=Decimal("0.00"), max_digits=14, decimal_places=2
     )
+    # WinThor's PCFAIXASATRASO.ENVIARBOLETO: each título's boleto attached as a PDF (R9).
+    send_boleto = models.BooleanField(
+        "enviar boleto",
+        default=False,
+        help_text="anexa ao e-mail o boleto de cada título com código de barras válido",
+    )
     active = models.BooleanField("ativa", default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

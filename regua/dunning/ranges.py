@@ -18,7 +18,16 @@ from regua.dunning.models import DelayRange, DunningLock, GenerationType, Notice
 # accepted years (dunning.dates), every due date the selection derives stays a date.
 MAX_DAYS = 36_500
 
-FIELDS = ["name", "start_day", "end_day", "template", "generation", "min_balance", "active"]
+FIELDS = [
+    "name",
+    "start_day",
+    "end_day",
+    "template",
+    "generation",
+    "min_balance",
+    "send_boleto",
+    "active",
+]
 
 
 class RangeOverlap(ValidationError):
@@ -77,6 +86,7 @@ def save_range(
     generation: str = GenerationType.EMAIL,
     name: str = "",
     min_balance: Decimal | str | int = Decimal("0.00"),
+    send_boleto: bool = False,
     active: bool = True,
     instance: DelayRange | None = None,
 ) -> DelayRange:
@@ -102,6 +112,7 @@ def save_range(
         "template": _template(template),
         "generation": generation,
         "min_balance": _money(min_balance),
+        "send_boleto": bool(send_boleto),
         "active": active,
     }
     with transaction.atomic():
@@ -166,5 +177,6 @@ def range_json(delay_range: DelayRange) -> dict[str, Any]:
         "template": delay_range.template.number,
         "generation": delay_range.generation,
         "min_balance": str(delay_range.min_balance.quantize(Decimal("0.01"))),
+        "boleto": delay_range.send_boleto,
         "active": delay_range.active,
     }

@@ -24,6 +24,7 @@ from decimal import Decimal
 
 import jinja2
 
+from regua.dunning.models import Notice
 from regua.letters import formatting
 from regua.letters.charges import rates_for
 from regua.receivables import boleto as codes
@@ -217,6 +218,24 @@ _ENV.filters.update(
 
 def boletos_html(slips: Sequence[BoletoSlip]) -> str:
     return _ENV.get_template("boleto.html").render(slips=slips)
+
+
+def notice_boletos_pdf(notice: Notice) -> bytes | None:
+    """The boletos a notice's e-mail carries: one PDF, one page per título (R9).
+
+    Only for a range with "enviar boleto" (WinThor's ENVIARBOLETO), and only the
+    títulos whose barcode is valid for the due date they still have; None when
+    there is none to send.
+    """
+    if notice.delay_range_id is None or not notice.delay_range.send_boleto:
+        return None
+    receivables = (
+        Receivable.objects.filter(notice_items__notice=notice)
+        .select_related("branch", "customer", "collection")
+        .order_by("due_date", "document", "installment", "pk")
+    )
+    slips = [slip_for(r) for r in receivables if attachable(r)]
+    return boletos_pdf(slips) if slips else None
 
 
 def boletos_pdf(slips: Sequence[BoletoSlip]) -> bytes:

@@ -77,6 +77,11 @@ class RangeForm(forms.Form):
     min_balance = forms.DecimalField(
         label="Saldo mínimo (R$)", min_value=Decimal("0"), decimal_places=2, initial=Decimal("0.00")
     )
+    send_boleto = forms.BooleanField(
+        label="Enviar boleto",
+        required=False,
+        help_text="anexa ao e-mail o boleto de cada título com código de barras válido",
+    )
     active = forms.BooleanField(label="Ativa", required=False, initial=True)
 
 

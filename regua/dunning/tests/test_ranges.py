@@ -145,10 +145,25 @@ def test_regua_ranges_add_prints_the_id_and_list_json_has_the_pinned_keys(capsys
             "template": 1,
             "generation": "email",
             "min_balance": "50.00",
+            "boleto": False,
             "active": True,
         }
     ]
     assert DelayRange.objects.get().min_balance == Decimal("50.00")
+
+
+def test_regua_ranges_add_boleto_sets_enviar_boleto_shown_in_list_and_json(capsys):
+    call_command(
+        "ranges", "add", "--start", "1", "--end", "30", "--template", "2",
+        "--generation", "email", "--boleto",
+    )  # fmt: skip
+    capsys.readouterr()
+    call_command("ranges", "list", "--json")
+    [listed] = json.loads(capsys.readouterr().out)
+    assert listed["boleto"] is True
+    call_command("ranges", "list")
+    assert "enviar boleto" in capsys.readouterr().out
+    assert DelayRange.objects.get().send_boleto
 
 
 def test_regua_ranges_remove_says_what_it_did(capsys):

@@ -125,3 +125,17 @@ def test_removing_a_range_without_history_asks_first_and_says_it_will_be_deleted
     assert DelayRange.objects.filter(pk=r.pk).exists()
     client.post(reverse("range_remove", args=[r.pk]))
     assert not DelayRange.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_range_may_send_the_boleto_and_the_form_shows_it_when_edited(client, supervisor):
+    client.force_login(supervisor)
+    assert "Enviar boleto" in client.get(reverse("range_add")).content.decode()
+    client.post(reverse("range_add"), form(1, 15, send_boleto="on"))
+    saved = DelayRange.objects.get()
+    assert saved.send_boleto
+    page = client.get(reverse("range_edit", args=[saved.pk])).content.decode()
+    assert 'name="send_boleto"' in page and "checked" in page.split('name="send_boleto"')[1][:80]
+    client.post(reverse("range_edit", args=[saved.pk]), form(1, 15))
+    saved.refresh_from_db()
+    assert not saved.send_boleto

@@ -38,6 +38,7 @@ def range_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             "template": instance.template,
             "generation": instance.generation,
             "min_balance": instance.min_balance,
+            "send_boleto": instance.send_boleto,
             "active": instance.active,
         }
     form = RangeForm(request.POST or None, initial=initial)

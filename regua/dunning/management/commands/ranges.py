@@ -10,6 +10,7 @@ from regua.audit.cli import acting_user, add_user_argument
 from regua.dunning import ranges
 from regua.dunning.management.commands._arguments import add_subcommand, dumps, subcommands
 from regua.dunning.models import DelayRange, GenerationType
+from regua.ptbr import money
 
 PERMISSION = "dunning.manage_ranges"
 
@@ -28,6 +29,11 @@ class Command(BaseCommand):
         add.add_argument("--generation", required=True, choices=GenerationType.values)
         add.add_argument("--name", default="")
         add.add_argument("--min-balance", default="0.00", help="saldo mínimo por carta, em reais")
+        add.add_argument(
+            "--boleto",
+            action="store_true",
+            help="enviar boleto: anexa o boleto de cada título com código de barras válido",
+        )
         add_user_argument(add)
 
         listing = add_subcommand(sub, parser, "list", "lista as faixas")
@@ -53,6 +59,7 @@ class Command(BaseCommand):
                 generation=options["generation"],
                 name=options["name"],
                 min_balance=options["min_balance"],
+                send_boleto=options["boleto"],
             )
         except ValidationError as error:
             raise CommandError(" ".join(error.messages), returncode=2) from None
@@ -65,10 +72,11 @@ class Command(BaseCommand):
             return
         for r in all_ranges:
             state = "ativa" if r.active else "inativa"
-            minimum = f", saldo mínimo R$ {r.min_balance:.2f}" if r.min_balance > Decimal(0) else ""
+            minimum = f", saldo mínimo {money(r.min_balance)}" if r.min_balance > Decimal(0) else ""
+            boleto = ", enviar boleto" if r.send_boleto else ""
             self.stdout.write(
                 f"{r.pk:>4}  {r.start_day:>5} a {r.end_day:<5} modelo {r.template.number}  "
-                f"{r.get_generation_display():<13} {state:<8} {r.name}{minimum}"
+                f"{r.get_generation_display():<13} {state:<8} {r.name}{minimum}{boleto}"
             )
 
     def handle_remove(self, options: dict[str, Any]) -> None:
