@@ -17,6 +17,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from regua.bulk.sql import Lookup, Writer, adapt, update_rows
+from regua.receivables import boleto as codes
 from regua.receivables.importing.columns import Column
 from regua.receivables.importing.payments import PaymentRecorder
 from regua.receivables.importing.result import ImportResult, RowError
@@ -507,6 +508,36 @@ class ReceivableLoader(_ReceivableKeyed):
                 row.values["customer_id"] = customer
         if "collection" in row.values and not row.errors:
             row.values["collection_id"] = self.collection(row, row.values.pop("collection"))
+        if not row.errors:
+            self.check_boleto(row)
+
+    def check_boleto(self, row: Row) -> None:
+        """R9: a linha digitável or barcode whose FEBRABAN check digits are wrong (or
+        that disagree) is reported with its row and column, and never printed nor
+        attached (the letters check it again); a due date or amount that differs
+        from the título's is a warning only (an open amount, a discount)."""
+        line = row.values.get("digitable_line") or ""
+        barcode = row.values.get("barcode") or ""
+        if not (line or barcode):
+            return
+        column = self.column_of("digitable_line" if line else "barcode")
+        try:
+            read = codes.read(line, barcode)
+        except codes.InvalidBoleto as exc:
+            self.result.add_warning(
+                RowError(
+                    row.number,
+                    column,
+                    line or barcode,
+                    f"boleto inválido, não será impresso nem anexado: {exc}",
+                )
+            )
+            return
+        due, amount = row.values.get("due_date"), row.values.get("amount")
+        if read is None or due is None or amount is None:
+            return
+        for message in codes.warnings(read, due, amount):
+            self.result.add_warning(RowError(row.number, column, line or barcode, message))
 
     def collection(self, row: Row, code: str | None) -> int | None:
         if not code:
