@@ -54,6 +54,18 @@ class DelayRange(models.Model):
     active = models.BooleanField("ativa", default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The A/B split (issue 16): ``share`` percent of the customers get ``template_b``;
+    # each customer's side is drawn and kept in RangeSide (see ``regua.dunning.ab``).
+    template_b = models.ForeignKey(
+        "letters.LetterTemplate",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="modelo B",
+    )
+    share = models.PositiveSmallIntegerField("clientes no modelo B (%)", null=True, blank=True)
+    ab_salt = models.CharField(max_length=32, blank=True, default="")
 
     class Meta:
         verbose_name = "faixa de atraso"
@@ -347,3 +359,23 @@ class DunningLock(models.Model):
         except IntegrityError:
             pass  # another process created it meanwhile
         list(cls.objects.select_for_update().filter(name=name).values_list("name", flat=True))
+
+
+class RangeSide(models.Model):
+    """A customer's side (A or B) in a range with two models, drawn once and kept."""
+
+    customer = models.ForeignKey(Customer, models.CASCADE, verbose_name="cliente", db_index=False)
+    delay_range = models.ForeignKey(DelayRange, models.CASCADE, verbose_name="faixa")
+    side = models.CharField("lado", max_length=1, choices=[("A", "A"), ("B", "B")])
+    draw = models.PositiveIntegerField("sorteio", default=1)
+    drawn_at = models.DateTimeField("sorteado em")
+
+    class Meta:
+        verbose_name = "lado do teste A/B"
+        verbose_name_plural = "lados do teste A/B"
+        constraints = [
+            models.UniqueConstraint(fields=["customer", "delay_range"], name="range_side_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"lado {self.side} do cliente {self.customer_id} na faixa {self.delay_range_id}"

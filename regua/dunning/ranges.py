@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
 from regua.audit import log
+from regua.dunning.ab import new_salt
 from regua.dunning.models import DelayRange, DunningLock, GenerationType, Notice, NoticeItem
 
 # Days a range may name, either way: a century. With the run's date inside the
@@ -27,6 +28,8 @@ FIELDS = [
     "min_balance",
     "send_boleto",
     "active",
+    "template_b",
+    "share",
 ]
 
 
@@ -77,6 +80,27 @@ def _money(value: Decimal | str | int) -> Decimal:
     return amount.quantize(Decimal("0.01"))
 
 
+def _split(
+    template: int | models.Model, template_b: int | models.Model | None, share: int | None
+) -> tuple[models.Model | None, int | None]:
+    """The A/B split's model B and share (issue 16): both or neither, share 1 to 99."""
+    if template_b is None and share is None:
+        return None, None
+    if template_b is None or share is None:
+        raise ValidationError(
+            "O teste A/B precisa do modelo B e da parcela de clientes no modelo B "
+            "(--template-b e --share), um não vale sem o outro."
+        )
+    if not 1 <= share <= 99:
+        raise ValidationError(
+            f"Parcela de clientes no modelo B inválida: {share} (use de 1 a 99, em porcentagem)."
+        )
+    model_b = _template(template_b)
+    if model_b.pk == _template(template).pk:
+        raise ValidationError("O modelo B deve ser diferente do modelo da faixa.")
+    return model_b, share
+
+
 def save_range(
     *,
     user: str,
@@ -89,6 +113,8 @@ def save_range(
     send_boleto: bool = False,
     active: bool = True,
     instance: DelayRange | None = None,
+    template_b: int | models.Model | None = None,
+    share: int | None = None,
 ) -> DelayRange:
     """Create a range, or change ``instance``; refuse what breaks R3. Audited."""
     if start_day > end_day:
@@ -105,6 +131,7 @@ def save_range(
                 f"Dia {day} fora do intervalo aceito para uma faixa (de -36.500 a 36.500, "
                 "cem anos antes ou depois do vencimento)."
             )
+    model_b, share = _split(template, template_b, share)
     values: dict[str, Any] = {
         "name": name.strip(),
         "start_day": start_day,
@@ -114,6 +141,8 @@ def save_range(
         "min_balance": _money(min_balance),
         "send_boleto": bool(send_boleto),
         "active": active,
+        "template_b": model_b,
+        "share": share,
     }
     with transaction.atomic():
         # One range edit at a time, so two overlapping ranges cannot both pass the check.
@@ -126,6 +155,8 @@ def save_range(
         delay_range = instance or DelayRange()
         for field, value in values.items():
             setattr(delay_range, field, value)
+        if model_b is not None and not delay_range.ab_salt:
+            delay_range.ab_salt = new_salt()
         delay_range.save()
         changes = log.diff(before, delay_range, FIELDS)
         log.record(
@@ -179,4 +210,6 @@ def range_json(delay_range: DelayRange) -> dict[str, Any]:
         "min_balance": str(delay_range.min_balance.quantize(Decimal("0.01"))),
         "boleto": delay_range.send_boleto,
         "active": delay_range.active,
+        "template_b": delay_range.template_b.number if delay_range.template_b else None,
+        "share": delay_range.share,
     }

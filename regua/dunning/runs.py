@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from regua.audit import log
 from regua.bulk.sql import Writer
-from regua.dunning import lifecycle, recording
+from regua.dunning import ab, lifecycle, recording
 from regua.dunning.history import money
 from regua.dunning.models import (
     DelayRange,
@@ -58,6 +58,10 @@ class PlannedNotice:
     lines: list[Line]
     total_balance: Decimal
     notice_id: int | None = None
+    # The range's model, or the customer's side's in an A/B split (regua.dunning.ab).
+    side: ab.Side | None = None
+    template_id: int = 0
+    template_number: int = 0
 
     def as_json(self) -> dict[str, Any]:
         """notice_json's shape, from what the run planned (and recorded)."""
@@ -69,7 +73,7 @@ class PlannedNotice:
             "status": self.status,
             "reason": self.reason or None,
             "range": {"id": r.pk, "start": r.start_day, "end": r.end_day},
-            "template": r.template.number,
+            "template": self.template_number,
             "generation": r.generation,
             "recipients": list(self.recipients),
             "receivables": [
@@ -103,7 +107,7 @@ def notice_json_text(p: PlannedNotice) -> str:
         f'"customer": {quote(p.customer)}, "status": {quote(p.status)}, '
         f'"reason": {quote(p.reason) if p.reason else "null"}, '
         f'"range": {{"id": {r.pk}, "start": {r.start_day}, "end": {r.end_day}}}, '
-        f'"template": {r.template.number}, "generation": {quote(r.generation)}, '
+        f'"template": {p.template_number}, "generation": {quote(r.generation)}, '
         f'"recipients": [{", ".join(quote(a) for a in p.recipients)}], '
         f'"receivables": [{items}]}}'
     )
@@ -209,6 +213,7 @@ def planned_notices(
     """Group the candidates into notices (R6) and address them (R7), in the lines' order
     (a notice's títulos one after another); the skipped lines go to ``skip``."""
     addresses = _recipients_cache()
+    sides = ab.Sides.for_run()
     group: list[Line] = []
     for line in lines:
         if line.reason:
@@ -218,11 +223,11 @@ def planned_notices(
             group_by == GroupBy.RECEIVABLE
             or (line.branch_id, line.customer_id) != (group[0].branch_id, group[0].customer_id)
         ):
-            yield _planned(group, addresses)
+            yield _planned(group, addresses, sides)
             group = []
         group.append(line)
     if group:
-        yield _planned(group, addresses)
+        yield _planned(group, addresses, sides)
 
 
 def _recipients_cache() -> Callable[[Line], list[str]]:
@@ -243,12 +248,18 @@ def _recipients_cache() -> Callable[[Line], list[str]]:
     return addresses
 
 
-def _planned(lines: list[Line], addresses: Callable[[Line], list[str]]) -> PlannedNotice:
+def _planned(
+    lines: list[Line], addresses: Callable[[Line], list[str]], sides: ab.Sides | None
+) -> PlannedNotice:
     first = lines[0]
     # The notice speaks with the template and generation of its highest range.
     top = max((line.delay_range for line in lines), key=lambda r: r.start_day)
     recipients = addresses(first)
     status, reason = lifecycle.initial_state(recipients, top.generation)
+    side = sides.side_of(first.customer_id, top) if sides is not None else None
+    template_id, template_number = (
+        sides.template_of(side) if sides and side else (top.template_id, top.template.number)
+    )
     return PlannedNotice(
         branch_id=first.branch_id,
         branch=first.branch,
@@ -260,6 +271,9 @@ def _planned(lines: list[Line], addresses: Callable[[Line], list[str]]) -> Plann
         recipients=list(recipients),
         lines=lines,
         total_balance=sum((line.balance for line in lines), Decimal("0.00")),
+        side=side,
+        template_id=template_id,
+        template_number=template_number,
     )
 
 
@@ -282,6 +296,7 @@ class _Recorder:
         self.notices = recording.Rows(Notice, self.NOTICE, writer)
         self.items = recording.Rows(NoticeItem, self.ITEM, writer)
         self.pending: list[int] = []
+        self.sides: list[ab.Side] = []
 
     def add(self, p: PlannedNotice) -> None:
         p.notice_id = pk = self.ids.take()
@@ -289,7 +304,7 @@ class _Recorder:
         run = self.run
         self.notices.add(
             pk, run.pk, p.branch_id, p.customer_id, r.pk, r.start_day, r.end_day,
-            r.template_id, r.template.number, r.generation, run.reference_date, run.user,
+            p.template_id, p.template_number, r.generation, run.reference_date, run.user,
             p.status, p.reason, p.recipients, p.total_balance,
         )  # fmt: skip
         blocks = lifecycle.blocks(p.status)
@@ -301,6 +316,8 @@ class _Recorder:
             )  # fmt: skip
         if p.status == NoticeStatus.PENDING:
             self.pending.append(pk)
+        if p.side is not None:
+            self.sides.append(p.side)
         if len(self.notices.pending) >= recording.BATCH:
             self.write()
 
@@ -340,6 +357,7 @@ def _record(
             # the letters' queries as if these rows did not exist.
             writer.analyze(Notice)
             writer.analyze(NoticeItem)
+    ab.store(recorder.sides)
     run.candidates = totals.candidates
     run.notices = totals.notices
     run.held = totals.statuses[NoticeStatus.HELD]

@@ -147,6 +147,8 @@ def test_regua_ranges_add_prints_the_id_and_list_json_has_the_pinned_keys(capsys
             "min_balance": "50.00",
             "boleto": False,
             "active": True,
+            "template_b": None,
+            "share": None,
         }
     ]
     assert DelayRange.objects.get().min_balance == Decimal("50.00")

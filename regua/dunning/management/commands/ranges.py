@@ -34,6 +34,18 @@ class Command(BaseCommand):
             action="store_true",
             help="enviar boleto: anexa o boleto de cada título com código de barras válido",
         )
+        add.add_argument(
+            "--template-b",
+            type=int,
+            default=None,
+            help="teste A/B: número do segundo modelo da faixa (exige --share)",
+        )
+        add.add_argument(
+            "--share",
+            type=int,
+            default=None,
+            help="teste A/B: porcentagem de clientes no modelo B, de 1 a 99",
+        )
         add_user_argument(add)
 
         listing = add_subcommand(sub, parser, "list", "lista as faixas")
@@ -60,13 +72,17 @@ class Command(BaseCommand):
                 name=options["name"],
                 min_balance=options["min_balance"],
                 send_boleto=options["boleto"],
+                template_b=options["template_b"],
+                share=options["share"],
             )
         except ValidationError as error:
             raise CommandError(" ".join(error.messages), returncode=2) from None
         self.stdout.write(str(saved.pk))
 
     def handle_list(self, options: dict[str, Any]) -> None:
-        all_ranges = DelayRange.objects.select_related("template").order_by("start_day", "pk")
+        all_ranges = DelayRange.objects.select_related("template", "template_b").order_by(
+            "start_day", "pk"
+        )
         if options["json"]:
             self.stdout.write(dumps([ranges.range_json(r) for r in all_ranges]))
             return
@@ -74,6 +90,8 @@ class Command(BaseCommand):
             state = "ativa" if r.active else "inativa"
             minimum = f", saldo mínimo {money(r.min_balance)}" if r.min_balance > Decimal(0) else ""
             boleto = ", enviar boleto" if r.send_boleto else ""
+            if r.template_b is not None:
+                boleto += f", modelo B {r.template_b.number} para {r.share}% dos clientes"
             self.stdout.write(
                 f"{r.pk:>4}  {r.start_day:>5} a {r.end_day:<5} modelo {r.template.number}  "
                 f"{r.get_generation_display():<13} {state:<8} {r.name}{minimum}{boleto}"
