@@ -56,3 +56,21 @@ def test_the_letter_preview_is_a_pdf(client, supervisor):
     response = client.post(reverse("template_preview_pdf", args=[3]), fields_of(3))
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
+
+
+@pytest.mark.django_db
+def test_a_template_demanding_the_total_with_titulos_not_yet_due_is_saved_with_a_warning(
+    client, supervisor
+):
+    client.force_login(supervisor)
+    body = LetterTemplate.objects.get(number=2).body_text.replace(
+        "{{ overdue_totals.updated_amount|money }} até",
+        "{{ totals.updated_amount|money }} até",
+    )
+    response = client.post(
+        reverse("template_edit", args=[2]), fields_of(2, body_text=body), follow=True
+    )
+    page = response.content.decode()
+    assert LetterTemplate.objects.get(number=2).body_text == body
+    assert "E-mail (texto): o texto mostra o total de todos os títulos" in page
+    assert "overdue_totals" in page

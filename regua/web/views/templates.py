@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from regua.letters import sandbox
+from regua.letters.demand import demand_warnings
 from regua.letters.editing import save_template
 from regua.letters.models import TEMPLATE_PARTS, LetterTemplate
 from regua.letters.rendering import preview
@@ -60,6 +61,8 @@ def template_edit(request: HttpRequest, number: int) -> HttpResponse:
             problems = error.problems
         else:
             messages.success(request, f"Modelo {number} salvo.")
+            for warning in demand_warnings(form.parts()):
+                messages.warning(request, warning)
             return redirect("templates")
     return render(
         request,
