@@ -83,6 +83,21 @@ class RangeForm(forms.Form):
         help_text="anexa ao e-mail o boleto de cada título com código de barras válido",
     )
     active = forms.BooleanField(label="Ativa", required=False, initial=True)
+    # The A/B split (issue 16): both or neither, checked by save_range.
+    template_b = forms.ModelChoiceField(
+        label="Modelo B (teste A/B)",
+        queryset=LetterTemplate.objects.order_by("number"),
+        required=False,
+        empty_label="sem teste A/B",
+        help_text="um segundo modelo para parte dos clientes desta faixa",
+    )
+    share = forms.IntegerField(
+        label="Clientes no modelo B (%)",
+        required=False,
+        min_value=1,
+        max_value=99,
+        help_text="de 1 a 99; o lado de cada cliente é sorteado uma vez e mantido",
+    )
 
 
 class HolidayForm(forms.Form):

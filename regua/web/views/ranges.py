@@ -16,7 +16,7 @@ from regua.web.timeline import timeline
 @requires("dunning.manage_ranges")
 def range_list(request: HttpRequest) -> HttpResponse:
     all_ranges = list(
-        DelayRange.objects.select_related("template").order_by("-active", "start_day")
+        DelayRange.objects.select_related("template", "template_b").order_by("-active", "start_day")
     )
     return render(
         request,
@@ -40,6 +40,8 @@ def range_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             "min_balance": instance.min_balance,
             "send_boleto": instance.send_boleto,
             "active": instance.active,
+            "template_b": instance.template_b,
+            "share": instance.share,
         }
     form = RangeForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
