@@ -9,13 +9,15 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from django.db.models import Q
 from django.utils import timezone
 
 from regua.audit import log
 from regua.audit.models import AuditEntry
 from regua.dunning.history import with_items
 from regua.dunning.models import Notice
-from regua.receivables.models import Customer, Receivable
+from regua.receivables.models import Customer, Pause, Receivable
+from regua.receivables.pauses import pause_json
 
 FORMAT = "regua.privacy.export/1"
 
@@ -149,6 +151,13 @@ def customer_export(customer: Customer) -> dict[str, Any]:
             for r in receivables.order_by("due_date", "branch__code", "document", "installment")
         ],
         "notices": [notice_data(n) for n in notices],
+        # "Não cobrar até" set in Régua (R4): who set it, why, until when, who lifted it.
+        "pauses": [
+            pause_json(p)
+            for p in Pause.objects.filter(Q(customer=customer) | Q(receivable__customer=customer))
+            .select_related("customer", "receivable__branch", "receivable__customer")
+            .order_by("created_at", "pk")
+        ],
         "audit": [
             {
                 "at": _datetime(e.created_at),

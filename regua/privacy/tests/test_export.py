@@ -138,3 +138,17 @@ def test_a_regua_user_with_the_permission_can_export(history, tmp_path):
     call_command("privacy", "export", "--customer", "C1", str(tmp_path / "x.json"), "--user", "dpo")
 
     assert AuditEntry.objects.get(action="privacy.export_customer").user == "dpo"
+
+
+def test_it_exports_the_pauses_set_in_regua_on_the_customer_and_its_titulos(history):
+    from regua.privacy.export import customer_export
+    from regua.receivables import pauses
+
+    customer = history[0]
+    pauses.pause_customer(customer, until=None, reason="promise", note="ligou dia 3", user="ana")
+
+    data = customer_export(customer)
+
+    assert [(p["customer"], p["reason"], p["note"], p["created_by"]) for p in data["pauses"]] == [
+        (customer.code, "promise", "ligou dia 3", "ana")
+    ]
