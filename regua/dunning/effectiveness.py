@@ -34,6 +34,8 @@ from regua.dunning.models import DelayRange, DunningRun, NoticeStatus
 from regua.receivables.models import Branch, PaymentKind
 
 GROUPINGS: Final = ("range", "template", "branch", "month")
+# Per range and model ("<range id>:<model number>"), for regua.dunning.ab_report.
+BY_RANGE_AND_TEMPLATE: Final = "range_template"
 WINDOWS: Final = (7, 15, 30)
 # Below this many títulos a group's share of títulos paid is "poucos dados".
 MIN_FOR_INTERVAL: Final = 30
@@ -185,6 +187,7 @@ def _sql(by: str) -> tuple[str, list[Any]]:
         "template": "CAST(t.template_number AS TEXT)",
         "branch": "CAST(t.branch_id AS TEXT)",
         "month": month.format("t.touched_on"),
+        BY_RANGE_AND_TEMPLATE: "CAST(t.range_id AS TEXT) || ':' || CAST(t.template_number AS TEXT)",
     }[by]
     windows = ",\n".join(
         f"SUM(CASE WHEN a.days <= {n} THEN a.amount ELSE 0 END) AS all_{n}" for n in WINDOWS
@@ -325,7 +328,7 @@ def effectiveness(
     by: str = "range",
 ) -> Report:
     """The report for the notices sent from ``date_from`` to ``date_to`` (inclusive)."""
-    if by not in GROUPINGS:
+    if by not in GROUPINGS and by != BY_RANGE_AND_TEMPLATE:
         raise ValueError(f"agrupamento desconhecido: {by!r} (use {', '.join(GROUPINGS)})")
     if date_from and date_to and date_from > date_to:
         raise ValueError(f"o início ({date_from:%d/%m/%Y}) é posterior ao fim ({date_to:%d/%m/%Y})")

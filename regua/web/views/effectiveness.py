@@ -8,6 +8,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from regua.dunning import ab_report
 from regua.dunning import effectiveness as eff
 from regua.letters.formatting import decimal_br
 from regua.web import charts
@@ -77,6 +78,7 @@ def effectiveness(request: HttpRequest) -> HttpResponse:
             else None
         ),
         "query": request.GET.urlencode(),
+        "ab": ab_report.compare(date_from, date_to),
     }
     return render(request, "web/effectiveness.html", context)
 
