@@ -257,9 +257,8 @@ def notice_context(
     pairs = []
     for row in items:
         receivable = row.receivable
-        line, new_boleto = boleto_shown(
-            receivable.digitable_line, receivable.barcode, receivable.due_date
-        )
+        # The due date the notice recorded: the título's own, read with the item.
+        line, new_boleto = boleto_shown(receivable.digitable_line, receivable.barcode, row.due_date)
         pairs.append(
             (
                 row,
