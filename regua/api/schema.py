@@ -460,6 +460,64 @@ COMPONENTS: dict[str, Any] = {
                 "in_force": {"type": "boolean"},
             },
         },
+        "Range": {
+            "type": "object",
+            "description": "Uma faixa de atraso, como `regua ranges list --json` a mostra.",
+            "required": [
+                "id",
+                "name",
+                "start",
+                "end",
+                "template",
+                "generation",
+                "min_balance",
+                "boleto",
+                "active",
+                "template_b",
+                "share",
+            ],
+            "properties": {
+                "id": {"type": "integer"},
+                "name": {"type": "string"},
+                "start": {"type": "integer"},
+                "end": {"type": "integer"},
+                "template": {"type": "integer"},
+                "generation": {"type": "string", "enum": ["email", "email_and_letter"]},
+                "min_balance": _money(),
+                "boleto": {"type": "boolean"},
+                "active": {"type": "boolean"},
+                "template_b": _nullable(
+                    {"type": "integer", "description": "Teste A/B: o segundo modelo da faixa."}
+                ),
+                "share": _nullable(
+                    {
+                        "type": "integer",
+                        "minimum": 1,
+                        "maximum": 99,
+                        "description": "Teste A/B: porcentagem de clientes no modelo B.",
+                    }
+                ),
+            },
+        },
+        "RangeRequest": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["start", "end", "template", "generation"],
+            "properties": {
+                "start": {"type": "integer", "description": "Primeiro dia (negativo: antes)."},
+                "end": {"type": "integer"},
+                "template": {"type": "integer", "description": "Número do modelo."},
+                "generation": {"type": "string", "enum": ["email", "email_and_letter"]},
+                "name": {"type": "string"},
+                "min_balance": _money(),
+                "boleto": {"type": "boolean"},
+                "active": {"type": "boolean"},
+                "template_b": _nullable({"type": "integer"}),
+                "share": _nullable({"type": "integer", "minimum": 1, "maximum": 99}),
+            },
+            "description": "template_b e share juntos fazem um teste A/B: cada cliente é "
+            "sorteado uma vez para o modelo B (share por cento) ou o da faixa, e mantido.",
+        },
         "PauseRequest": {
             "type": "object",
             "required": ["reason"],
@@ -660,6 +718,35 @@ def _paths() -> dict[str, Any]:
                     "201": _json(_ref("Pause"), "Suspensão gravada."),
                     "400": {"$ref": "#/components/responses/BadRequest"},
                     "404": {"$ref": "#/components/responses/NotFound"},
+                    **_COMMON,
+                },
+            },
+        },
+        "/api/v1/ranges": {
+            "get": {
+                "operationId": "listRanges",
+                "summary": "As faixas de atraso, da primeira à última.",
+                "description": "Permissão: dunning.manage_ranges. O mesmo que "
+                "`regua ranges list --json`.",
+                "parameters": [*_PAGING],
+                "responses": {
+                    "200": _json(_page_of("Range"), "Uma página de faixas."),
+                    "400": {"$ref": "#/components/responses/BadRequest"},
+                    **_COMMON,
+                },
+            },
+            "post": {
+                "operationId": "createRange",
+                "summary": "Cadastra uma faixa de atraso (R3), com ou sem teste A/B de modelos.",
+                "description": "Permissão: dunning.manage_ranges. O mesmo que "
+                "`regua ranges add`; uma faixa ativa não pode ter dias em comum com outra.",
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/json": {"schema": _ref("RangeRequest")}},
+                },
+                "responses": {
+                    "201": _json(_ref("Range"), "Faixa gravada."),
+                    "400": {"$ref": "#/components/responses/BadRequest"},
                     **_COMMON,
                 },
             },

@@ -1,6 +1,6 @@
 from django.urls import URLPattern, URLResolver, path
 
-from regua.api import pauses, schema, views
+from regua.api import pauses, ranges, schema, views
 
 app_name = "api"
 
@@ -15,4 +15,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("v1/payments", views.payments, name="payments"),
     path("v1/pauses", pauses.collection, name="pauses"),
     path("v1/pauses/<int:pause_id>/lift", pauses.lift, name="pause_lift"),
+    path("v1/ranges", ranges.collection, name="ranges"),
 ]

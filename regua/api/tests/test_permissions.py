@@ -17,6 +17,7 @@ TITULO = {
     "due_date": "2026-12-10",
     "amount": "10.00",
 }
+RANGE = {"start": 31, "end": 60, "template": 3, "generation": "email"}
 PAYMENT = {"branch": "1", "document": "D1", "installment": "1", "paid_amount": "0.00"}
 
 # (method, url, permission, JSON body, success status); "{notice}" and "{run}" are filled in.
@@ -31,6 +32,8 @@ ENDPOINTS = [
     ("post", "/api/v1/payments", "receivables.import_data", [PAYMENT], 200),
     ("get", "/api/v1/pauses", "dunning.view_history", None, 200),
     ("post", "/api/v1/pauses", "dunning.run_dunning", {"customer": "C1", "reason": "promise"}, 201),
+    ("get", "/api/v1/ranges", "dunning.manage_ranges", None, 200),
+    ("post", "/api/v1/ranges", "dunning.manage_ranges", RANGE, 201),
 ]
 EVERY_PERMISSION = sorted({endpoint[2] for endpoint in ENDPOINTS})
 
