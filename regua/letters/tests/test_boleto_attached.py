@@ -74,7 +74,10 @@ def test_each_titulo_with_a_valid_barcode_gets_its_page_in_one_pdf(smtp_inbox): 
     read = []
     for page in pypdfium2.PdfDocument(data):
         image = page.render(scale=4).to_pil().convert("L")
-        read += [r.text for r in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.ITF)]
+        read += [
+            r.text
+            for r in zxingcpp.read_barcodes(image, formats=zxingcpp.barcode_formats_from_str("ITF"))
+        ]
     assert sorted(read) == sorted([first, second])
     letter_text = pdf_text(letter.get_content())
     assert "novo boleto disponível a pedido" in " ".join(letter_text.split())
