@@ -29,6 +29,7 @@ from django.db.models import CharField, Q, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
+from regua import ptbr
 from regua.access.permissions import actor_name
 from regua.audit import log
 from regua.bulk.sql import update_instances
@@ -160,7 +161,10 @@ def expire_leases(now: datetime.datetime | None = None) -> int:
     """Notices left in "sending" by a worker that stopped renewing its lease → uncertain."""
     count = lifecycle.expire(now or timezone.now())
     if count:
-        logger.warning("%d carta(s) ficaram incertas: o worker parou durante o envio", count)
+        logger.warning(
+            "%s: o worker parou durante o envio",
+            ptbr.count(count, "carta ficou incerta", "cartas ficaram incertas"),
+        )
     return count
 
 

@@ -14,6 +14,7 @@ import logging
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from regua import ptbr
 from regua.audit import log
 from regua.delivery import dispatch
 from regua.delivery.models import Schedule, ScheduleExecution
@@ -174,7 +175,8 @@ def add_schedule(
     unknown = sorted(set(filters or {}) - known)
     if unknown:
         raise ScheduleError(
-            f"Filtro(s) desconhecido(s): {', '.join(unknown)} (aceitos: {', '.join(sorted(known))})."
+            f"{ptbr.plural(len(unknown), 'Filtro desconhecido', 'Filtros desconhecidos')}: "
+            f"{', '.join(unknown)} (aceitos: {', '.join(sorted(known))})."
         )
     try:
         parsed = Filters.from_json(filters or {})

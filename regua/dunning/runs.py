@@ -22,6 +22,7 @@ from typing import Any, Protocol
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from regua import ptbr
 from regua.audit import log
 from regua.bulk.sql import Writer
 from regua.dunning import ab, lifecycle, recording
@@ -378,10 +379,12 @@ def _audit(run: DunningRun, totals: Totals) -> None:
         run.user,
         "run.execute",
         run,
-        f"Emissão de {run.reference_date:%d/%m/%Y}: {totals.candidates} título(s), "
-        f"{totals.notices} carta(s), {totals.statuses[NoticeStatus.HELD]} em revisão, "
+        f"Emissão de {run.reference_date:%d/%m/%Y}: "
+        f"{ptbr.count(totals.candidates, 'título', 'títulos')}, "
+        f"{ptbr.count(totals.notices, 'carta', 'cartas')}, "
+        f"{totals.statuses[NoticeStatus.HELD]} em revisão, "
         f"{totals.statuses[NoticeStatus.SKIPPED]} sem e-mail, "
-        f"{totals.skipped_receivables} título(s) fora.",
+        f"{ptbr.count(totals.skipped_receivables, 'título', 'títulos')} fora.",
         {"filters": run.filters, "group_by": run.group_by},
     )
 

@@ -48,6 +48,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce, Collate, Round
 from django.utils.translation import ngettext
 
+from regua import ptbr
 from regua.dunning import calendar, lifecycle
 from regua.dunning.models import (
     CalendarDay,
@@ -135,9 +136,13 @@ class Filters:
                 )
         if self.branch and not Branch.objects.filter(code=self.branch).exists():
             raise SelectionError(f"Filial {self.branch!r} não encontrada.")
-        for label, model, codes in (
-            ("Cliente(s)", Customer, self.customers),
-            ("Cobrança(s)", CollectionType, self.collections),
+        for labels, model, codes in (
+            (("Cliente não encontrado", "Clientes não encontrados"), Customer, self.customers),
+            (
+                ("Cobrança não encontrada", "Cobranças não encontradas"),
+                CollectionType,
+                self.collections,
+            ),
         ):
             if codes:
                 known = set(
@@ -145,7 +150,9 @@ class Filters:
                 )
                 missing = [code for code in codes if code not in known]
                 if missing:
-                    raise SelectionError(f"{label} não encontrado(s): {', '.join(missing)}.")
+                    raise SelectionError(
+                        f"{ptbr.plural(len(missing), *labels)}: {', '.join(missing)}."
+                    )
         if self.excluded_customers:
             known = set(
                 Customer.objects.filter(code__in=self.excluded_customers).values_list(

@@ -12,6 +12,7 @@ from typing import Any
 from django.db.models import Q
 from django.utils import timezone
 
+from regua import ptbr
 from regua.audit import log
 from regua.audit.models import AuditEntry
 from regua.dunning.history import with_items
@@ -178,7 +179,8 @@ def record_export(customer: Customer, data: dict[str, Any], *, user: str) -> Non
         "privacy.export_customer",
         customer,
         f"Dados pessoais do cliente {customer.code} exportados (LGPD): "
-        f"{len(data['receivables'])} título(s), {len(data['notices'])} carta(s).",
+        f"{ptbr.count(len(data['receivables']), 'título', 'títulos')}, "
+        f"{ptbr.count(len(data['notices']), 'carta', 'cartas')}.",
         {"receivables": len(data["receivables"]), "notices": len(data["notices"])},
     )
 

@@ -19,6 +19,7 @@ from django.db.models import Q, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
 
+from regua import ptbr
 from regua.audit import log
 from regua.audit.models import AuditEntry
 from regua.dunning import lifecycle
@@ -130,8 +131,10 @@ def _redact(customer: Customer, reason: str, user: str) -> RedactionResult:
     if waiting:
         listed = ", ".join(f"{n.pk} ({n.get_status_display().lower()})" for n in waiting[:20])
         raise RedactionRefused(
-            f"O cliente {customer.code} tem {len(waiting)} carta(s) ainda não concluída(s): "
-            f"{listed}. Descarte-as na revisão ou aguarde o envio antes de remover os dados."
+            f"O cliente {customer.code} tem "
+            f"{ptbr.count(len(waiting), 'carta ainda não concluída', 'cartas ainda não concluídas')}: "
+            f"{listed}. {ptbr.plural(len(waiting), 'Descarte-a', 'Descarte-as')} na revisão "
+            "ou aguarde o envio antes de remover os dados."
         )
 
     values = personal_values(customer, notices)
@@ -188,9 +191,11 @@ def _redact(customer: Customer, reason: str, user: str) -> RedactionResult:
         user,
         "privacy.redact_customer",
         customer,
-        f"Dados pessoais do cliente {customer.code} removidos (LGPD): {len(notices)} carta(s), "
-        f"{pdfs} PDF(s) e {audit_entries} registro(s) de auditoria; {receivables} título(s) "
-        f"mantidos com valores e datas. Motivo: {safe_reason}",
+        f"Dados pessoais do cliente {customer.code} removidos (LGPD): "
+        f"{ptbr.count(len(notices), 'carta', 'cartas')}, {ptbr.count(pdfs, 'PDF', 'PDFs')} e "
+        f"{ptbr.count(audit_entries, 'registro', 'registros')} de auditoria; "
+        f"{ptbr.count(receivables, 'título mantido', 'títulos mantidos')} com valores e datas. "
+        f"Motivo: {safe_reason}",
         {
             "reason": safe_reason,
             "customer_fields": sorted(CUSTOMER_FIELDS),

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from regua import ptbr
 from regua.audit import log
 from regua.dunning import lifecycle
 from regua.dunning.models import DunningRun, Notice, NoticeItem
@@ -94,8 +95,10 @@ def prune_history(
             "privacy.prune_history",
             None,
             f"Histórico anterior a {timezone.localtime(cutoff):%d/%m/%Y %H:%M} removido "
-            f"(retenção de {days} dias): {notice_count} carta(s), {items} título(s) de cartas "
-            f"e {run_count} emissão(ões) sem cartas.",
+            f"(retenção de {ptbr.count(days, 'dia', 'dias')}): "
+            f"{ptbr.count(notice_count, 'carta', 'cartas')}, "
+            f"{ptbr.count(items, 'título', 'títulos')} de cartas "
+            f"e {ptbr.count(run_count, 'emissão', 'emissões')} sem cartas.",
             {
                 "older_than_days": days,
                 "cutoff": timezone.localtime(cutoff).isoformat(timespec="seconds"),

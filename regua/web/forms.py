@@ -161,7 +161,7 @@ class RunForm(forms.Form):
         label="Cobrança", required=False, help_text="nenhuma marcada: todas"
     )
     customers = forms.CharField(
-        label="Cliente(s)", required=False, help_text="códigos separados por vírgula"
+        label="Clientes", required=False, help_text="códigos separados por vírgula"
     )
     branch = forms.ChoiceField(label="Filial", required=False)
     group_by = forms.ChoiceField(label="Agrupamento", choices=GroupBy.choices)

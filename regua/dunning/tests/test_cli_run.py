@@ -113,7 +113,7 @@ def test_without_no_wait_the_command_returns_once_held_notices_wait_for_review(
     ("args", "message"),
     [
         (["--date", "2026-02-31"], "data inválida"),
-        (["--customer", "NOPE"], "Cliente(s) não encontrado(s): NOPE"),
+        (["--customer", "NOPE"], "Cliente não encontrado: NOPE"),
     ],
 )
 def test_bad_arguments_exit_with_status_2_and_a_message(regua_cli, portfolio, args, message):
@@ -129,7 +129,7 @@ def test_bad_arguments_exit_with_status_2_and_a_message(regua_cli, portfolio, ar
     ("args", "message"),
     [
         (["--branch", "9"], "Filial '9' não encontrada"),
-        (["--collection", "ZZ"], "Cobrança(s) não encontrado(s): ZZ"),
+        (["--collection", "ZZ"], "Cobrança não encontrada: ZZ"),
         (["--due-from", "2026-11-10", "--due-to", "2026-11-01"], "Período de vencimento invertido"),
         (
             ["--issued-from", "2026-11-10", "--issued-to", "2026-11-01"],

@@ -133,9 +133,9 @@ def test_the_text_report_lists_every_notice_and_the_totals(portfolio):
     text = out.getvalue()
 
     assert text.count("  carta ") == 10
-    assert text.count(" dia(s), saldo R$ ") == 30
+    assert text.count(" dias, saldo R$ ") == 30
     assert "Títulos fora desta emissão:" in text
-    assert text.rstrip().endswith("10 carta(s), 30 título(s), saldo R$ 735.00; 1 título(s) fora.")
+    assert text.rstrip().endswith("10 cartas, 30 títulos, saldo R$ 735,00; 1 título fora.")
 
 
 def _django_accepts(address):

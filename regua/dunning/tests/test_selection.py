@@ -362,8 +362,8 @@ def test_filters_alone_and_combined(filtered_world, filters, documents):
     ("filters", "message"),
     [
         (Filters(branch="9"), "Filial '9' não encontrada"),
-        (Filters(customers=("C1", "NOPE")), "Cliente(s) não encontrado(s): NOPE"),
-        (Filters(collections=("ZZ",)), "Cobrança(s) não encontrado(s): ZZ"),
+        (Filters(customers=("C1", "NOPE")), "Cliente não encontrado: NOPE"),
+        (Filters(collections=("ZZ",)), "Cobrança não encontrada: ZZ"),
         (Filters(due_from=D(2026, 11, 2), due_to=D(2026, 11, 1)), "Período de vencimento invertido"),
         (Filters(issued_from=D(2026, 11, 2), issued_to=D(2026, 11, 1)), "Período de emissão invertido"),
     ],
@@ -413,7 +413,7 @@ def test_regua_dunning_settings_switches_the_move_and_the_interval(
 
     out = capsys.readouterr().out
     assert "Prorrogar vencimentos em dias não úteis: não" in out
-    assert "Intervalo mínimo entre cartas ao cliente: 10 dia(s)" in out
+    assert "Intervalo mínimo entre cartas ao cliente: 10 dias" in out
     assert lines_by_document(select(TODAY))["X"].days_overdue == 2
     assert AuditEntry.objects.get(action="dunning_settings.change").user == "ana"
 

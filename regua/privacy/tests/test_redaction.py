@@ -254,7 +254,7 @@ def test_it_refuses_while_a_notice_is_still_on_its_way(status):
         make_range(61, 90, 3), [Receivable.objects.get(document="D1")], status=status
     )
 
-    with pytest.raises(RedactionRefused, match=rf"ainda não concluída\(s\): {waiting.pk} \("):
+    with pytest.raises(RedactionRefused, match=rf"ainda não concluída: {waiting.pk} \("):
         redact_customer(person, reason="Pedido do titular", user="dpo")
 
     person.refresh_from_db()
@@ -300,7 +300,7 @@ def test_the_command_refuses_a_notice_on_its_way_with_its_reason():
     person, _ = history()
     make_notice(make_range(61, 90, 3), [Receivable.objects.get(document="D1")], status="held")
 
-    with pytest.raises(CommandError, match="Descarte-as na revisão ou aguarde o envio"):
+    with pytest.raises(CommandError, match="Descarte-a na revisão ou aguarde o envio"):
         call_command("privacy", "redact", "--customer", "C1", "--reason", "Pedido")
 
 
@@ -320,7 +320,7 @@ def test_after_the_command_the_database_files_hold_no_copy(regua_cli):
     done = regua_cli("privacy", "redact", "--customer", "C1", "--reason", "Pedido do titular")
 
     assert done.returncode == 0, done.stderr
-    assert "Dados pessoais do cliente C1 removidos: 3 carta(s)" in done.stdout
+    assert "Dados pessoais do cliente C1 removidos: 3 cartas" in done.stdout
     assert leftovers(values) == []
     if connection.vendor == "sqlite":
         path = Path(connection.settings_dict["NAME"])

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Final
 
+from regua import ptbr
+
 # Kept in memory for display; the counts go on beyond it.
 MAX_KEPT: Final = 1000
 REJECTS_EXTRA: Final = ("linha_original", "motivo_rejeicao")
@@ -125,15 +127,23 @@ class ImportResult:
         if not self.committed:
             if not self.rows:
                 return "Nada foi gravado."
-            return f"Nada foi gravado: {self.error_count} erro(s) em {self.rows} linha(s) lida(s)."
+            return (
+                f"Nada foi gravado: {ptbr.count(self.error_count, 'erro', 'erros')} em "
+                f"{ptbr.count(self.rows, 'linha lida', 'linhas lidas')}."
+            )
         text = (
-            f"{self.rows} linha(s): {self.created} criado(s), {self.updated} atualizado(s), "
-            f"{self.unchanged} sem alteração"
+            f"{ptbr.count(self.rows, 'linha', 'linhas')}: "
+            f"{ptbr.count(self.created, 'criado', 'criados')}, "
+            f"{ptbr.count(self.updated, 'atualizado', 'atualizados')}, "
+            f"{ptbr.integer(self.unchanged)} sem alteração"
         )
         if self.snapshot:
-            text += f", {self.settled} baixado(s) por não constarem no arquivo"
+            text += (
+                f", {ptbr.count(self.settled, 'baixado', 'baixados')} "
+                f"por não {ptbr.plural(self.settled, 'constar', 'constarem')} no arquivo"
+            )
         if self.rejected_count:
-            text += f"; {self.rejected_count} linha(s) rejeitada(s)"
+            text += f"; {ptbr.count(self.rejected_count, 'linha rejeitada', 'linhas rejeitadas')}"
         return text + "."
 
 

@@ -31,7 +31,7 @@ def test_the_command_imports_and_prints_the_summary_and_ignored_columns(tmp_path
     call_command("import", "customers", str(DATA / "winthor" / "PCCLIENT.csv"), "--user", "ana")
     out = capsys.readouterr().out
     assert "Colunas ignoradas: FANTASIA, TIPOFJ, BLOQUEIO, CODUSUR1" in out
-    assert "50 linha(s): 50 criado(s), 0 atualizado(s), 0 sem alteração." in out
+    assert "50 linhas: 50 criados, 0 atualizados, 0 sem alteração." in out
     assert Customer.objects.count() == 50
 
 
@@ -54,7 +54,7 @@ def test_the_command_fails_listing_each_bad_row(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "Erro: linha 2, coluna name: campo obrigatório vazio" in err
     assert err.count("Erro: ") == 50
-    assert "… e mais 10 erro(s)." in err
+    assert "… e mais 10 erros." in err
     assert "Traceback" not in err
     assert not Customer.objects.exists()
 
@@ -63,7 +63,7 @@ def test_skip_invalid_writes_the_rejects_file(tmp_path, capsys):
     path = write(tmp_path, "clientes.csv", "code;name\n1;ANA\n2;\n")
     rejects = tmp_path / "rejeitadas.csv"
     call_command("import", "customers", path, "--skip-invalid", "--rejects", str(rejects))
-    assert "1 linha(s) rejeitada(s) gravada(s) em" in capsys.readouterr().out
+    assert "1 linha rejeitada gravada em" in capsys.readouterr().out
     assert "campo obrigatório vazio" in rejects.read_text(encoding="utf-8-sig")
     assert list(Customer.objects.values_list("code", flat=True)) == ["1"]
 
@@ -109,7 +109,7 @@ def test_the_real_console_script_imports_the_winthor_export(regua_cli):
 
     assert done.returncode == 0, done.stderr
     assert "Colunas ignoradas: NUMTRANSVENDA, DTVENCORIG, CODUSUR" in done.stdout
-    assert "258 linha(s): 258 criado(s)" in done.stdout
+    assert "258 linhas: 258 criados" in done.stdout
     assert Receivable.objects.count() == 258
     assert AuditEntry.objects.filter(action="receivables.import", user="ana").count() == 1
     # Not a terminal: no progress bar on stderr.
@@ -160,5 +160,5 @@ def test_a_progress_bar_is_shown_only_on_a_terminal(regua_cli, tmp_path):
         if child.poll() is None:
             child.kill()
     assert child.returncode == 0
-    assert "3000 linha(s): 3000 criado(s)" in stdout.decode()
+    assert "3.000 linhas: 3.000 criados" in stdout.decode()
     assert "Importando" in terminal.decode(errors="replace")

@@ -5,6 +5,7 @@ import resource
 
 import pytest
 
+from regua import ptbr
 from regua.receivables.models import Receivable
 from regua.receivables.tests.helpers import BRANCHES_CSV
 
@@ -44,7 +45,7 @@ def test_a_million_titulos_import_within_300_mb_and_again_change_nothing(regua_c
     done = regua_cli("import", "receivables", str(titulos), timeout=1800)
 
     assert done.returncode == 0, done.stderr[-2000:]
-    assert f"{ROWS} linha(s): {ROWS} criado(s)" in done.stdout
+    assert f"{ptbr.integer(ROWS)} linhas: {ptbr.integer(ROWS)} criados" in done.stdout
     # ru_maxrss of the children is the largest one's peak, in kB on Linux.
     peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     assert peak_mb < MEMORY_LIMIT_MB, f"pico de memória {peak_mb:.0f} MB"
@@ -52,5 +53,7 @@ def test_a_million_titulos_import_within_300_mb_and_again_change_nothing(regua_c
 
     again = regua_cli("import", "receivables", str(titulos), "--snapshot", timeout=1800)
     assert again.returncode == 0, again.stderr[-2000:]
-    assert f"0 criado(s), 0 atualizado(s), {ROWS} sem alteração, 0 baixado(s)" in again.stdout
+    assert (
+        f"0 criados, 0 atualizados, {ptbr.integer(ROWS)} sem alteração, 0 baixados" in again.stdout
+    )
     assert resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024 < MEMORY_LIMIT_MB

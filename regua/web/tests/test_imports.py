@@ -26,7 +26,7 @@ def test_the_check_writes_nothing_and_the_confirmation_imports_the_same_file(cli
     assert not Customer.objects.filter(code="3001").exists()
     token = page.context["token"]
     done = client.post(reverse("import_confirm"), {"token": token}).content.decode()
-    assert "2 linha(s): 2 criado(s)" in done
+    assert "2 linhas: 2 criados" in done
     assert Customer.objects.get(code="3001").billing_email == "financeiro@lojanova.com.br"
 
 

@@ -86,7 +86,7 @@ def test_the_preview_respects_the_customer_filter(client, operator, portfolio):
 def test_an_unknown_customer_code_is_reported_on_the_form(client, operator, portfolio):
     client.force_login(operator)
     page = client.get(reverse("run_new"), preview_params(customers="9999")).content.decode()
-    assert "Cliente(s) não encontrado(s): 9999." in page
+    assert "Cliente não encontrado: 9999." in page
 
 
 @pytest.mark.django_db(transaction=True)

@@ -29,7 +29,7 @@ class ScheduleForm(forms.Form):
         label="Cobrança", required=False, help_text="nenhuma marcada: todas"
     )
     customers = forms.CharField(
-        label="Cliente(s)", required=False, help_text="códigos separados por vírgula"
+        label="Clientes", required=False, help_text="códigos separados por vírgula"
     )
     group_by = forms.ChoiceField(label="Agrupamento", choices=GroupBy.choices)
     active = forms.BooleanField(label="Ativo", required=False, initial=True)

@@ -7,6 +7,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from regua import ptbr
 from regua.audit.cli import acting_user
 from regua.delivery import dispatch
 from regua.dunning.history import notice_json
@@ -75,7 +76,7 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{notice.pk:>6}  emissão {notice.run_id}  filial {notice.branch.code}  "
                 f"{notice.customer.code} {notice.customer.name}  modelo {notice.template_number}  "
-                f"{notice.items.count()} título(s)  {money(notice.total_balance)}"
+                f"{ptbr.count(notice.items.count(), 'título', 'títulos')}  {money(notice.total_balance)}"
             )
 
     def handle_approve(self, user: str, options: dict[str, Any]) -> None:

@@ -4,14 +4,15 @@ import json
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from decimal import Decimal
 from typing import IO, Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from regua import ptbr
 from regua.audit.cli import acting_user, add_user_argument
 from regua.delivery import How, dispatch
 from regua.dunning import lifecycle
-from regua.dunning.history import money
 from regua.dunning.management.commands._arguments import iso_date
 from regua.dunning.models import GroupBy, NoticeStatus
 from regua.dunning.runs import (
@@ -96,7 +97,8 @@ def notice_text(notice: dict[str, Any]) -> str:
     for item in notice["receivables"]:
         lines.append(
             f"      {item['branch']}/{item['document']}/{item['installment']}: "
-            f"{item['days_overdue']} dia(s), saldo R$ {item['balance']}"
+            f"{ptbr.count(item['days_overdue'], 'dia', 'dias')}, "
+            f"saldo {ptbr.money(Decimal(item['balance']))}"
         )
     return "\n".join(lines) + "\n"
 
@@ -209,8 +211,10 @@ class Command(BaseCommand):
                     f"(cliente {skip['customer']}): {REASON_LABELS[skip['reason']]}"
                 )
         out.write(
-            f"{totals.notices} carta(s), {totals.candidates} título(s), "
-            f"saldo R$ {money(totals.balance)}; {totals.skipped_receivables} título(s) fora."
+            f"{ptbr.count(totals.notices, 'carta', 'cartas')}, "
+            f"{ptbr.count(totals.candidates, 'título', 'títulos')}, "
+            f"saldo {ptbr.money(totals.balance)}; "
+            f"{ptbr.count(totals.skipped_receivables, 'título', 'títulos')} fora."
         )
 
 

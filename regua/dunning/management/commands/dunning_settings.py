@@ -5,6 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
+from regua import ptbr
 from regua.audit import log
 from regua.audit.cli import acting_user, add_user_argument
 from regua.dunning.calendar import move_due_dates_enabled
@@ -68,7 +69,7 @@ class Command(BaseCommand):
         interval = min_interval_days()
         self.stdout.write(f"Prorrogar vencimentos em dias não úteis: {move}")
         self.stdout.write(
-            f"Intervalo mínimo entre cartas ao cliente: {interval} dia(s)"
+            f"Intervalo mínimo entre cartas ao cliente: {ptbr.count(interval, 'dia', 'dias')}"
             if interval
             else "Intervalo mínimo entre cartas ao cliente: desligado"
         )

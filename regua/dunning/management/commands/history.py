@@ -5,6 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from regua import ptbr
 from regua.audit.cli import acting_user, add_user_argument
 from regua.dunning import history
 from regua.dunning.management.commands._arguments import add_subcommand, dumps, subcommands
@@ -58,7 +59,8 @@ class Command(BaseCommand):
                 raise CommandError(
                     f"Não foi possível gravar {options['file']}: {error.strerror}", returncode=2
                 ) from None
-            self.stderr.write(f"{rows} linha(s) exportada(s) para {options['file']}.")
+            exported = ptbr.count(rows, "linha exportada", "linhas exportadas")
+            self.stderr.write(f"{exported} para {options['file']}.")
             return
         if options["json"]:
             self.stdout.write(dumps([history.notice_json(n, history=True) for n in notices]))
@@ -77,5 +79,5 @@ class Command(BaseCommand):
             for item in notice.items.all():
                 self.stdout.write(
                     f"    {item.receivable}: vencimento {item.due_date:%d/%m/%Y}, "
-                    f"{item.days_overdue} dia(s), saldo R$ {history.money(item.balance)}"
+                    f"{ptbr.count(item.days_overdue, 'dia', 'dias')}, saldo {ptbr.money(item.balance)}"
                 )

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import ProtectedError
 from django.utils import timezone
 
+from regua import ptbr
 from regua.audit.cli import acting_user, add_user_argument
 from regua.privacy import export, redaction, retention
 from regua.receivables.models import Customer
@@ -98,7 +99,8 @@ class Command(BaseCommand):
         where = "a saída padrão" if destination == "-" else destination
         out.write(
             f"Dados do cliente {code} exportados para {where}: "
-            f"{len(data['receivables'])} título(s), {len(data['notices'])} carta(s)."
+            f"{ptbr.count(len(data['receivables']), 'título', 'títulos')}, "
+            f"{ptbr.count(len(data['notices']), 'carta', 'cartas')}."
         )
 
     def redact(self, code: str, reason: str, user: str) -> None:
@@ -107,10 +109,12 @@ class Command(BaseCommand):
         except redaction.RedactionRefused as error:
             raise CommandError(str(error)) from None
         self.stdout.write(
-            f"Dados pessoais do cliente {code} removidos: {result.notices} carta(s) "
-            f"(sem destinatários, textos e {result.pdfs_removed} PDF(s)), "
-            f"{result.audit_entries} registro(s) de auditoria; {result.receivables_kept} "
-            "título(s) mantidos com valores e datas."
+            f"Dados pessoais do cliente {code} removidos: "
+            f"{ptbr.count(result.notices, 'carta', 'cartas')} "
+            f"(sem destinatários, textos e {ptbr.count(result.pdfs_removed, 'PDF', 'PDFs')}), "
+            f"{ptbr.count(result.audit_entries, 'registro', 'registros')} de auditoria; "
+            f"{ptbr.count(result.receivables_kept, 'título mantido', 'títulos mantidos')} "
+            "com valores e datas."
         )
 
     def prune(self, days: int | None, dry_run: bool, user: str) -> None:
@@ -123,11 +127,15 @@ class Command(BaseCommand):
                 f"Não foi possível apagar o histórico: outros registros dependem dele ({error})."
             ) from None
         cutoff = f"{timezone.localtime(result.cutoff):%d/%m/%Y}"
-        verb = "seriam apagadas" if dry_run else "apagadas"
+        verb = ptbr.plural(
+            result.notices,
+            *(("seria apagada", "seriam apagadas") if dry_run else ("apagada", "apagadas")),
+        )
         self.stdout.write(
             f"Histórico anterior a {cutoff} (retenção de {result.older_than_days} dias): "
-            f"{result.notices} carta(s) {verb}, com {result.items} título(s) de cartas, "
-            f"e {result.runs} emissão(ões) sem cartas."
+            f"{ptbr.count(result.notices, 'carta', 'cartas')} {verb}, "
+            f"com {ptbr.count(result.items, 'título', 'títulos')} de cartas, "
+            f"e {ptbr.count(result.runs, 'emissão', 'emissões')} sem cartas."
         )
         if dry_run:
             self.stdout.write("Simulação (--dry-run): nada foi apagado.")

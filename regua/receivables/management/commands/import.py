@@ -8,6 +8,7 @@ from typing import Any, BinaryIO, Final
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 
+from regua import ptbr
 from regua.audit.cli import acting_user, add_user_argument
 from regua.receivables.importing import KINDS, ImportResult, import_file, write_rejects
 from regua.receivables.importing.report import REPORT_FORMATS, write_report
@@ -114,13 +115,16 @@ class Command(BaseCommand):
         for warning in result.warnings[:LISTED]:
             self.stdout.write(f"Aviso: {warning}")
         if result.warning_count > LISTED:
-            self.stdout.write(f"… e mais {result.warning_count - LISTED} aviso(s).")
+            more = result.warning_count - LISTED
+            self.stdout.write(f"… e mais {ptbr.count(more, 'aviso', 'avisos')}.")
         for error in result.errors[:LISTED]:
             self.stderr.write(f"Erro: {error}")
         if result.error_count > LISTED:
-            self.stderr.write(f"… e mais {result.error_count - LISTED} erro(s).")
+            more = result.error_count - LISTED
+            self.stderr.write(f"… e mais {ptbr.count(more, 'erro', 'erros')}.")
         if rejects and result.rejected_count:
             count = write_rejects(result, rejects)
-            self.stdout.write(f"{count} linha(s) rejeitada(s) gravada(s) em {rejects}.")
+            lines = ptbr.count(count, "linha rejeitada gravada", "linhas rejeitadas gravadas")
+            self.stdout.write(f"{lines} em {rejects}.")
         if result.ok:
             self.stdout.write(self.style.SUCCESS(result.summary()))
