@@ -46,7 +46,7 @@ def test_an_operator_is_refused_the_email_settings_page(browser_page):
     make_user("olga", "operator")
     page = browser_page
     log_in(page, "olga", PASSWORD)
-    expect(page.get_by_role("link", name="E-mail")).to_have_count(0)  # not even offered
+    expect(page.get_by_role("link", name="E-mail", exact=True)).to_have_count(0)  # not even offered
     response = page.goto(page.base_url + "/email/")
     assert response.status == 403
     expect(page.get_by_role("alert")).to_contain_text(
@@ -96,7 +96,7 @@ def newcomer_data():
 
 
 def configure_email(page, port):
-    page.get_by_role("link", name="E-mail").click()
+    page.get_by_role("link", name="E-mail", exact=True).click()
     page.get_by_label("Servidor SMTP").fill("127.0.0.1")
     page.get_by_label("Porta").fill(str(port))
     page.get_by_label("Segurança").select_option("none")
