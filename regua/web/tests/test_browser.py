@@ -112,7 +112,7 @@ def add_range(page, start, end, name, generation="email"):
     page.get_by_label("Nome").fill(name)
     page.get_by_label("Início (dias)").fill(str(start))
     page.get_by_label("Fim (dias)").fill(str(end))
-    page.get_by_label("Modelo").select_option(index=0)
+    page.get_by_label("Modelo:", exact=True).select_option(index=0)
     page.get_by_label("Tipo de geração").select_option(generation)
     page.get_by_role("button", name="Salvar").click()
     expect(page.get_by_role("status")).to_contain_text(f"“{name}”")
@@ -161,7 +161,7 @@ def test_a_newcomer_configures_ranges_emits_and_finds_the_notice_in_the_history(
 
     page.get_by_role("link", name="Clientes").click()
     page.get_by_label("Buscar cliente").fill("boa vista")
-    page.get_by_role("button", name="Buscar").click()
+    page.locator("#conteudo").get_by_role("button", name="Buscar").click()
     page.get_by_role("link", name="MERCADO BOA VISTA LTDA").click()
     page.get_by_role("tab", name="Hist. Cobrança").click()
     history = page.locator("#tab-panel")
