@@ -18,7 +18,7 @@ from regua.delivery.configuration import configure_email
 from regua.delivery.models import EmailSettings
 from regua.delivery.outbox import deliver_now
 from regua.delivery.smtp import send_test_message
-from regua.delivery.tests.builders import make_notice, refreshed
+from regua.delivery.tests.builders import make_outbox_notice, refreshed
 from regua.delivery.tests.smtpserver import USERNAME, SmtpServer
 from regua.web.tests.conftest import make_user
 
@@ -47,7 +47,7 @@ def test_a_refused_login_to_the_smtp_server_logs_nothing_of_the_password(
         timeout=5,
         password=SECRET,  # not the server's: every login is refused
     )
-    notice = make_notice()
+    notice = make_outbox_notice()
 
     with caplog.at_level(logging.DEBUG):
         ok, answer = send_test_message("ana@exemplo.com.br")

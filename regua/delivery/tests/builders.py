@@ -120,7 +120,7 @@ def make_notices(
     return notices
 
 
-def make_notice(**fields: Any) -> Notice:
+def make_outbox_notice(**fields: Any) -> Notice:
     return make_notices(1, **fields)[0]
 
 

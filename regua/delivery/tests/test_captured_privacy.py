@@ -9,7 +9,7 @@ from regua.audit.models import AuditEntry
 from regua.delivery.models import CapturedEmail, EmailSettings
 from regua.delivery.outbox import deliver_now
 from regua.delivery.smtp import send_test_message
-from regua.delivery.tests.builders import make_notice, refreshed
+from regua.delivery.tests.builders import make_outbox_notice, refreshed
 from regua.privacy.redaction import redact_customer
 from regua.privacy.retention import prune_history
 
@@ -26,7 +26,7 @@ def capture_mode(db):
 
 def delivered(**fields):
     """A notice sent in capture mode: its message is stored, never sent."""
-    notice = make_notice(**fields)
+    notice = make_outbox_notice(**fields)
     deliver_now([notice.pk])
     notice = refreshed(notice)
     assert notice.status == "sent"

@@ -17,7 +17,7 @@ from regua.delivery.messages import (
 )
 from regua.delivery.models import BranchSender, EmailSettings
 from regua.delivery.outbox import deliver_now
-from regua.delivery.tests.builders import make_notice, refreshed, use_server
+from regua.delivery.tests.builders import make_outbox_notice, refreshed, use_server
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +47,7 @@ def built(notice, cfg=None, override=None):
 
 
 def test_a_notice_becomes_a_multipart_message_with_every_header():
-    notice = make_notice(
+    notice = make_outbox_notice(
         recipients=["financeiro@cliente.com.br", "dono@cliente.com.br"],
         customer_name="PADARIA SÃO JOÃO",
         subject="Aviso de débito em atraso - Distribuidora Exemplo",
@@ -83,7 +83,7 @@ def test_a_notice_becomes_a_multipart_message_with_every_header():
 
 def test_a_letter_carries_its_pdf_as_an_attachment():
     pdf = b"%PDF-1.7\n" + bytes(range(256)) * 40
-    notice = make_notice(pdf=pdf)
+    notice = make_outbox_notice(pdf=pdf)
 
     message = parse(built(notice).data)
 
@@ -98,7 +98,7 @@ def test_a_letter_carries_its_pdf_as_an_attachment():
 def test_the_pix_qr_travels_as_an_inline_image_the_html_refers_to_by_content_id():
     png = bytes.fromhex("89504e470d0a1a0a") + b"qr-code-bytes"
     data_uri = "data:image/png;base64," + base64.b64encode(png).decode()
-    notice = make_notice()
+    notice = make_outbox_notice()
     notice.body_html = f'<p>Pague com PIX:</p><img alt="QR Code PIX" src="{data_uri}">'
 
     message = parse(built(notice).data)
@@ -113,7 +113,7 @@ def test_the_pix_qr_travels_as_an_inline_image_the_html_refers_to_by_content_id(
 
 
 def test_a_branch_sends_with_its_own_name_address_reply_to_and_signature():
-    notice = make_notice()
+    notice = make_outbox_notice()
     override = BranchSender.objects.create(
         branch=notice.branch,
         from_name="Filial Campinas",
@@ -137,7 +137,7 @@ def test_a_branch_sends_with_its_own_name_address_reply_to_and_signature():
 
 
 def test_a_customer_name_with_line_breaks_cannot_add_a_header_or_a_recipient():
-    notice = make_notice(
+    notice = make_outbox_notice(
         recipients=["maria@cliente.com.br"],
         customer_name='MARIA\r\nBcc: ladrao@fora.com\r\nX-Injected: "sim"',
     )
@@ -153,7 +153,7 @@ def test_a_customer_name_with_line_breaks_cannot_add_a_header_or_a_recipient():
 
 
 def test_an_address_with_a_line_break_is_left_out_and_reported():
-    notice = make_notice(
+    notice = make_outbox_notice(
         recipients=["maria@cliente.com.br\r\nBcc: ladrao@fora.com", "joao@cliente.com.br"]
     )
 
@@ -166,7 +166,7 @@ def test_an_address_with_a_line_break_is_left_out_and_reported():
 
 
 def test_a_subject_with_a_line_break_is_a_clear_failure_not_a_new_header():
-    notice = make_notice(subject="Aviso\r\nBcc: ladrao@fora.com")
+    notice = make_outbox_notice(subject="Aviso\r\nBcc: ladrao@fora.com")
 
     with pytest.raises(MessageError, match="o assunto da carta contém quebra de linha"):
         built(notice)
@@ -188,7 +188,7 @@ def test_compose_refuses_any_header_value_with_a_line_break():
 
 
 def test_a_notice_without_any_valid_address_has_no_recipients():
-    notice = make_notice(recipients=["não é e-mail", "a@@b"])
+    notice = make_outbox_notice(recipients=["não é e-mail", "a@@b"])
 
     with pytest.raises(NoRecipients) as raised:
         built(notice)
@@ -197,7 +197,7 @@ def test_a_notice_without_any_valid_address_has_no_recipients():
 
 
 def test_an_address_already_refused_for_good_is_not_tried_again():
-    notice = make_notice(recipients=["Velho@Cliente.com.br", "novo@cliente.com.br"])
+    notice = make_outbox_notice(recipients=["Velho@Cliente.com.br", "novo@cliente.com.br"])
     notice.customer.invalid_emails = ["velho@cliente.com.br"]
     notice.customer.save()
 
@@ -218,7 +218,7 @@ def test_long_and_accented_subjects_are_encoded_and_come_back_intact():
 
 def test_the_outbox_fails_a_notice_whose_subject_would_inject_a_header(smtp_server):
     use_server(smtp_server)
-    notice = make_notice(subject="Aviso\nBcc: ladrao@fora.com")
+    notice = make_outbox_notice(subject="Aviso\nBcc: ladrao@fora.com")
 
     deliver_now([notice.pk])
 
@@ -230,7 +230,7 @@ def test_the_outbox_fails_a_notice_whose_subject_would_inject_a_header(smtp_serv
 
 def test_the_outbox_skips_a_notice_with_no_valid_address(smtp_server):
     use_server(smtp_server)
-    notice = make_notice(recipients=["sem-arroba"])
+    notice = make_outbox_notice(recipients=["sem-arroba"])
 
     deliver_now([notice.pk])
 
@@ -244,7 +244,7 @@ def test_the_outbox_skips_a_notice_with_no_valid_address(smtp_server):
 def test_a_customer_name_spelling_an_encoded_word_is_shown_as_typed_not_decoded():
     # "=?utf-8?b?QmFuY28gZG8gQnJhc2ls?=" decodes to "Banco do Brasil".
     name = "Loja =?utf-8?b?QmFuY28gZG8gQnJhc2ls?= Ltda"
-    notice = make_notice(recipients=["financeiro@cliente.com.br"], customer_name=name)
+    notice = make_outbox_notice(recipients=["financeiro@cliente.com.br"], customer_name=name)
 
     message = parse(built(notice).data)
 
@@ -255,6 +255,6 @@ def test_a_customer_name_spelling_an_encoded_word_is_shown_as_typed_not_decoded(
 
 def test_a_sender_name_spelling_an_encoded_word_is_shown_as_typed_too():
     name = "=?utf-8?q?Banco_Central?="
-    message = parse(built(make_notice(), settings_for_tests(from_name=name)).data)
+    message = parse(built(make_outbox_notice(), settings_for_tests(from_name=name)).data)
 
     assert message["From"].addresses[0].display_name == name

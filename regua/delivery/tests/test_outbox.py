@@ -24,7 +24,7 @@ from regua.delivery.outbox import (
     expire_leases,
     resend,
 )
-from regua.delivery.tests.builders import make_notice, make_notices, refreshed, use_server
+from regua.delivery.tests.builders import make_notices, make_outbox_notice, refreshed, use_server
 from regua.delivery.worker import Worker
 from regua.dunning.models import Notice, NoticeItem
 from regua.letters.rendering import render_notice
@@ -49,7 +49,7 @@ def test_two_workers_never_claim_the_same_notice():
 
 
 def test_the_message_id_is_stored_when_the_notice_is_claimed_before_any_smtp_talk():
-    notice = make_notice()
+    notice = make_outbox_notice()
 
     claim("worker-a", domain="exemplo.com.br")
 
@@ -62,7 +62,7 @@ def test_a_notice_whose_worker_died_becomes_uncertain_and_is_never_resent_silent
     smtp_server,
 ):
     use_server(smtp_server)
-    notice = make_notice()
+    notice = make_outbox_notice()
     claim("dead-worker", domain="exemplo.com.br")
 
     expire_leases(timezone.now() + outbox.lease() + datetime.timedelta(seconds=1))
@@ -76,7 +76,7 @@ def test_a_notice_whose_worker_died_becomes_uncertain_and_is_never_resent_silent
 
 
 def test_a_lease_still_running_is_left_alone():
-    notice = make_notice()
+    notice = make_outbox_notice()
     claim("busy-worker", domain="exemplo.com.br")
 
     assert expire_leases() == 0
@@ -85,7 +85,7 @@ def test_a_lease_still_running_is_left_alone():
 
 def test_a_person_resends_an_uncertain_notice_with_the_same_message_id(smtp_server):
     use_server(smtp_server)
-    notice = make_notice()
+    notice = make_outbox_notice()
     claim("dead-worker", domain="exemplo.com.br")
     expire_leases(timezone.now() + outbox.lease() * 2)
     message_id = refreshed(notice).message_id
@@ -103,7 +103,7 @@ def test_a_person_resends_an_uncertain_notice_with_the_same_message_id(smtp_serv
 
 
 def test_resend_puts_the_notice_in_the_task_queue_after_commit(django_capture_on_commit_callbacks):
-    notice = make_notice(status="uncertain", message_id="<regua.1.x@exemplo.com.br>")
+    notice = make_outbox_notice(status="uncertain", message_id="<regua.1.x@exemplo.com.br>")
 
     with django_capture_on_commit_callbacks(execute=True):
         resend(notice, "supervisora")
@@ -113,7 +113,7 @@ def test_resend_puts_the_notice_in_the_task_queue_after_commit(django_capture_on
 
 
 def test_a_sent_notice_cannot_be_resent_nor_discarded():
-    notice = make_notice(status="sent")
+    notice = make_outbox_notice(status="sent")
 
     with pytest.raises(NoticeStateError, match="só cartas incertas, com falha"):
         resend(notice, "supervisora")
@@ -122,7 +122,7 @@ def test_a_sent_notice_cannot_be_resent_nor_discarded():
 
 
 def test_a_person_discards_an_uncertain_notice_with_a_reason_and_its_titulos_are_free():
-    notice = make_notice(status="uncertain")
+    notice = make_outbox_notice(status="uncertain")
 
     discard(notice, "supervisora", "cliente confirmou o recebimento por telefone")
 
@@ -135,7 +135,7 @@ def test_a_person_discards_an_uncertain_notice_with_a_reason_and_its_titulos_are
 
 
 def test_resend_and_discard_need_review_permission_for_a_user_object():
-    notice = make_notice(status="uncertain")
+    notice = make_outbox_notice(status="uncertain")
     operator = User.objects.create_user("operador")
 
     with pytest.raises(PermissionDenied):
@@ -162,7 +162,7 @@ def test_paid_titulos_leave_the_notice_at_sending_and_an_empty_notice_is_discard
 
 def test_a_notice_that_lost_a_paid_titulo_is_rendered_again_before_sending(smtp_server):
     use_server(smtp_server)
-    notice = make_notice(body_text="lista antiga com D-pago e D-aberto")
+    notice = make_outbox_notice(body_text="lista antiga com D-pago e D-aberto")
     other = Receivable.objects.create(
         branch=notice.branch,
         customer=notice.customer,
@@ -198,7 +198,7 @@ def test_a_notice_that_lost_a_paid_titulo_is_rendered_again_before_sending(smtp_
 
 def test_a_notice_without_stored_bodies_is_rendered_with_the_letters_code(smtp_server):
     use_server(smtp_server)
-    notice = make_notice(subject="", body_text="", body_html="")
+    notice = make_outbox_notice(subject="", body_text="", body_html="")
 
     deliver_now([notice.pk])
 
@@ -227,7 +227,7 @@ def test_capture_mode_keeps_the_messages_in_the_database_and_sends_nothing(smtp_
 def test_the_capture_setting_of_the_installation_wins_over_smtp(settings, smtp_server):
     settings.REGUA_EMAIL_CAPTURE = True
     use_server(smtp_server)
-    notice = make_notice()
+    notice = make_outbox_notice()
 
     deliver_now([notice.pk])
 
@@ -236,7 +236,7 @@ def test_the_capture_setting_of_the_installation_wins_over_smtp(settings, smtp_s
 
 
 def test_without_configuration_notices_stay_pending_for_a_worker(smtp_server):
-    notice = make_notice()
+    notice = make_outbox_notice()
 
     deliver_now([notice.pk])
 
@@ -297,8 +297,8 @@ def test_deliver_due_reports_what_became_of_the_notices(smtp_server):
     use_server(smtp_server)
     smtp_server.handler.rcpt_answers = {"x@cliente.com.br": "550 5.1.1 unknown"}
     make_notices(2)
-    make_notice(recipients=["x@cliente.com.br"])
-    make_notice(recipients=["inválido"])
+    make_outbox_notice(recipients=["x@cliente.com.br"])
+    make_outbox_notice(recipients=["inválido"])
 
     tally = deliver_due("worker-a")
 

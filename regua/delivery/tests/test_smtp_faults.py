@@ -5,7 +5,7 @@ import datetime
 import pytest
 
 from regua.delivery.outbox import MAX_ATTEMPTS, deliver_now
-from regua.delivery.tests.builders import make_notice, make_notices, refreshed, use_server
+from regua.delivery.tests.builders import make_notices, make_outbox_notice, refreshed, use_server
 from regua.delivery.tests.smtpserver import SmtpServer
 from regua.dunning.models import DunningRun
 from regua.receivables.models import Customer
@@ -26,7 +26,7 @@ def later(time_machine, minutes: int) -> None:
 
 def test_a_message_the_server_takes_is_sent_with_its_answer_and_message_id(smtp_server):
     use_server(smtp_server)
-    notice = make_notice(recipients=["maria@cliente.com.br"])
+    notice = make_outbox_notice(recipients=["maria@cliente.com.br"])
 
     deliver_now([notice.pk])
 
@@ -58,7 +58,7 @@ def test_a_421_answer_leaves_the_notice_for_a_new_attempt_which_delivers_it(
 ):
     use_server(smtp_server)
     smtp_server.handler.mail_answers = ["421 4.3.2 Service not available, closing channel"]
-    notice = make_notice()
+    notice = make_outbox_notice()
 
     deliver_now([notice.pk])
 
@@ -87,7 +87,7 @@ def test_a_451_at_the_end_of_data_is_retried_with_a_longer_wait_each_time(
         "451 4.3.0 Temporary lookup failure",
         "451 4.3.0 Temporary lookup failure",
     ]
-    notice = make_notice()
+    notice = make_outbox_notice()
 
     deliver_now([notice.pk])
     first = refreshed(notice)
@@ -109,7 +109,7 @@ def test_a_451_at_the_end_of_data_is_retried_with_a_longer_wait_each_time(
 def test_a_retry_not_yet_due_is_left_alone(smtp_server):
     use_server(smtp_server)
     smtp_server.handler.data_answers = ["451 4.3.0 Try again later"]
-    notice = make_notice()
+    notice = make_outbox_notice()
     deliver_now([notice.pk])
 
     deliver_now([notice.pk])
@@ -124,7 +124,7 @@ def test_a_550_for_one_of_two_recipients_is_sent_and_records_the_refused_one(smt
     smtp_server.handler.rcpt_answers = {
         "antigo@cliente.com.br": "550 5.1.1 <antigo@cliente.com.br>: Recipient address rejected"
     }
-    notice = make_notice(recipients=["financeiro@cliente.com.br", "Antigo@Cliente.com.br"])
+    notice = make_outbox_notice(recipients=["financeiro@cliente.com.br", "Antigo@Cliente.com.br"])
 
     deliver_now([notice.pk])
 
@@ -145,7 +145,7 @@ def test_a_550_for_every_recipient_fails_with_the_servers_words(smtp_server):
         "a@cliente.com.br": "550 5.1.1 User unknown",
         "b@cliente.com.br": "550 5.1.1 User unknown",
     }
-    notice = make_notice(recipients=["a@cliente.com.br", "b@cliente.com.br"])
+    notice = make_outbox_notice(recipients=["a@cliente.com.br", "b@cliente.com.br"])
 
     deliver_now([notice.pk])
 
@@ -164,7 +164,7 @@ def test_a_550_for_every_recipient_fails_with_the_servers_words(smtp_server):
 def test_a_copy_accepted_does_not_make_a_notice_sent_when_the_customer_is_refused(smtp_server):
     use_server(smtp_server, bcc="equipe@exemplo.com.br")
     smtp_server.handler.rcpt_answers = {"a@cliente.com.br": "550 5.1.1 User unknown"}
-    notice = make_notice(recipients=["a@cliente.com.br"])
+    notice = make_outbox_notice(recipients=["a@cliente.com.br"])
 
     deliver_now([notice.pk])
 
@@ -215,7 +215,7 @@ def test_a_server_that_is_down_then_comes_back_gets_every_notice(time_machine):
 
 def test_a_server_that_never_answers_times_out_into_retry(silent_server):
     use_server(silent_server, timeout=1)
-    notice = make_notice()
+    notice = make_outbox_notice()
 
     deliver_now([notice.pk])
 
@@ -227,7 +227,7 @@ def test_a_server_that_never_answers_times_out_into_retry(silent_server):
 def test_retries_exhausted_end_as_failed_with_the_last_reason(smtp_server):
     use_server(smtp_server)
     smtp_server.handler.data_answers = ["452 4.3.1 Insufficient system storage"]
-    notice = make_notice(status="retry", attempts=MAX_ATTEMPTS - 1)
+    notice = make_outbox_notice(status="retry", attempts=MAX_ATTEMPTS - 1)
 
     deliver_now([notice.pk])
 
@@ -240,7 +240,7 @@ def test_retries_exhausted_end_as_failed_with_the_last_reason(smtp_server):
 def test_a_5xx_at_the_end_of_data_fails_the_notice(smtp_server):
     use_server(smtp_server)
     smtp_server.handler.data_answers = ["554 5.7.1 Message rejected as spam"]
-    notice = make_notice()
+    notice = make_outbox_notice()
 
     deliver_now([notice.pk])
 

@@ -5,7 +5,7 @@ import pytest
 from regua.delivery.configuration import configure_email
 from regua.delivery.outbox import deliver_now
 from regua.delivery.smtp import send_test_message
-from regua.delivery.tests.builders import make_notice, refreshed, use_server
+from regua.delivery.tests.builders import make_outbox_notice, refreshed, use_server
 from regua.delivery.tests.smtpserver import PASSWORD, USERNAME, SmtpServer
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +33,7 @@ def test_the_test_message_goes_through_a_plain_server(smtp_server):
 @pytest.mark.parametrize("tls_server", [("starttls", False), ("ssl", False)], indirect=True)
 def test_a_notice_goes_through_tls_when_the_companys_ca_is_given(tls_server, certificates):
     use_server(tls_server, ca_file=str(certificates.ca_file))
-    notice = make_notice()
+    notice = make_outbox_notice()
 
     deliver_now([notice.pk])
 
@@ -88,7 +88,7 @@ def test_auth_with_a_wrong_password_says_so_and_keeps_the_notice_for_later(
         timeout=5,
         password="senha-errada",
     )
-    notice = make_notice()
+    notice = make_outbox_notice()
 
     ok, message = send_test_message("ana@exemplo.com.br")
     deliver_now([notice.pk])

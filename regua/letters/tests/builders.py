@@ -16,7 +16,7 @@ from regua.receivables.models import Receivable
 REFERENCE_DATE = datetime.date(2026, 11, 28)
 
 
-def make_notice(
+def make_held_notice(
     delay_range: DelayRange,
     receivables: list[Receivable],
     *,

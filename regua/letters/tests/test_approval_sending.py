@@ -12,7 +12,7 @@ from regua.delivery import dispatch
 from regua.delivery.models import EmailSettings
 from regua.dunning.models import NoticeStatus
 from regua.letters.review import approve, list_held
-from regua.letters.tests.builders import make_notice, pdf_text, stored_pdf
+from regua.letters.tests.builders import make_held_notice, pdf_text, stored_pdf
 from regua.test import make_branch, make_customer, make_range, make_receivable
 
 pytestmark = pytest.mark.django_db
@@ -47,7 +47,9 @@ def test_an_approved_letter_is_sent_with_the_pdf_the_reviewer_saw(smtp_inbox):
     branch = make_branch("1")
     customer = make_customer(name="MERCADO BOA VISTA LTDA", billing_email="fin@boavista.com.br")
     receivable = make_receivable(branch, customer, datetime.date(2026, 11, 1), "480.00")
-    notice = make_notice(make_range(1, 60, template=3, generation="email_and_letter"), [receivable])
+    notice = make_held_notice(
+        make_range(1, 60, template=3, generation="email_and_letter"), [receivable]
+    )
     notice.recipients = ["fin@boavista.com.br"]
     notice.save()
     list_held()

@@ -13,7 +13,7 @@ import zxingcpp
 
 from regua.delivery import dispatch
 from regua.letters.review import approve, list_held
-from regua.letters.tests.builders import make_notice, pdf_text
+from regua.letters.tests.builders import make_held_notice, pdf_text
 from regua.letters.tests.test_approval_sending import smtp_inbox  # noqa: F401 - fixture
 from regua.receivables import boleto as codes
 from regua.test import make_branch, make_customer, make_range, make_receivable
@@ -55,7 +55,7 @@ def test_each_titulo_with_a_valid_barcode_gets_its_page_in_one_pdf(smtp_inbox): 
         ),
     ]
     delay_range = make_range(1, 60, template=2, generation="email_and_letter", send_boleto=True)
-    notice = make_notice(delay_range, receivables)
+    notice = make_held_notice(delay_range, receivables)
     notice.recipients = ["f@bv.com.br"]
     notice.save()
     list_held()
@@ -89,7 +89,9 @@ def test_a_range_without_the_option_attaches_no_boleto(smtp_inbox):  # noqa: F81
     customer = make_customer(name="MERCADO BOA VISTA LTDA", billing_email="f@bv.com.br")
     code = barcode_for(D(2026, 11, 2), "480.00", "1234560000000000178000123")
     receivable = make_receivable(branch, customer, D(2026, 11, 2), "480.00", barcode=code)
-    notice = make_notice(make_range(1, 60, template=2, generation="email_and_letter"), [receivable])
+    notice = make_held_notice(
+        make_range(1, 60, template=2, generation="email_and_letter"), [receivable]
+    )
     notice.recipients = ["f@bv.com.br"]
     notice.save()
     list_held()

@@ -9,7 +9,7 @@ import pytest
 
 from regua.letters.loading import boleto_shown
 from regua.letters.rendering import render_notice
-from regua.letters.tests.builders import flat, make_notice, pdf_text
+from regua.letters.tests.builders import flat, make_held_notice, pdf_text
 from regua.test import make_branch, make_customer, make_range, make_receivable
 
 pytestmark = pytest.mark.django_db
@@ -60,7 +60,7 @@ def test_the_letter_prints_the_valid_line_drops_the_broken_one_and_offers_a_new_
     moved = make_receivable(
         branch, customer, D(2026, 11, 20), "2345.67", document="A3", digitable_line=LINE
     )
-    notice = make_notice(
+    notice = make_held_notice(
         make_range(1, 60, template=2, generation="email_and_letter"), [valid, broken, moved]
     )
     rendered = render_notice(notice, with_pdf=True)

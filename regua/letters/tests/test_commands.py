@@ -8,7 +8,7 @@ from regua.dunning.models import DunningRun, Notice, NoticeStatus
 from regua.letters.editing import default_templates
 from regua.letters.inlining import inline_css
 from regua.letters.models import LetterTemplate
-from regua.letters.tests.builders import make_notice, pdf_text
+from regua.letters.tests.builders import make_held_notice, pdf_text
 from regua.test import make_branch, make_customer, make_range, make_receivable
 
 D = datetime.date
@@ -33,7 +33,7 @@ def held_notices(transactional_db):
     for name in ("ALFA MERCADO LTDA", "BETA COMERCIO LTDA"):
         customer = make_customer(name=name, billing_email="financeiro@cliente.com.br")
         receivable = make_receivable(branch, customer, D(2026, 11, 1), "480.00")
-        notices.append(make_notice(letter_range, [receivable], run=run))
+        notices.append(make_held_notice(letter_range, [receivable], run=run))
     return run, notices
 
 

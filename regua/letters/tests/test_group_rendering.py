@@ -9,7 +9,7 @@ from regua.dunning.models import NoticeItem
 from regua.letters import loading
 from regua.letters.models import LetterSettings, LetterTemplate
 from regua.letters.rendering import freeze_charges, render_notice, render_notices
-from regua.letters.tests.builders import make_notice, qr_in_html
+from regua.letters.tests.builders import make_held_notice, qr_in_html
 from regua.receivables.models import CollectionType, Receivable
 from regua.test import make_branch, make_collection, make_customer, make_range, make_receivable
 
@@ -49,7 +49,7 @@ def notices():
                 digitable_line="23790.12345 60000.123456 78000.123456 1 98760000234567",
             ),
         ]
-        made.append(make_notice(delay_range, receivables, status="pending"))
+        made.append(make_held_notice(delay_range, receivables, status="pending"))
     return made
 
 
@@ -146,7 +146,7 @@ def test_a_letter_lists_its_titulos_by_due_date_then_document_and_installment(no
             (D(2026, 11, 5), "B7", "1"),
         ]
     ]
-    notice = make_notice(delay_range, made, status="pending")
+    notice = make_held_notice(delay_range, made, status="pending")
     [alone] = loading.load_items([notice]).values()
     together = loading.load_items([*notices, notice])[notice.pk]
     expected = [("Z1", "1"), ("A9", "3"), ("B7", "1"), ("B7", "2")]

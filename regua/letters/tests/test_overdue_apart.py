@@ -18,7 +18,7 @@ import pytest
 from regua.letters import pix
 from regua.letters.models import LetterTemplate
 from regua.letters.rendering import render_notice
-from regua.letters.tests.builders import flat, make_notice, pdf_text, qr_in_html, qr_in_pdf
+from regua.letters.tests.builders import flat, make_held_notice, pdf_text, qr_in_html, qr_in_pdf
 from regua.test import make_branch, make_collection, make_customer, make_range, make_receivable
 
 pytestmark = pytest.mark.django_db
@@ -59,7 +59,7 @@ def build(*, document="45.678.901/0001-23", name="MERCADO BOA VISTA LTDA", only_
             branch, customer, D(2026, 11, 29), "120.00", document="104800", installment="1"
         )
         delay_range = make_range(-10, 60, template=1)
-        return make_notice(delay_range, [c, d], effective_due_dates={d.pk: D(2026, 11, 30)})
+        return make_held_notice(delay_range, [c, d], effective_due_dates={d.pk: D(2026, 11, 30)})
     a = make_receivable(
         branch,
         customer,
@@ -81,7 +81,7 @@ def build(*, document="45.678.901/0001-23", name="MERCADO BOA VISTA LTDA", only_
         our_number="00012345",
     )
     delay_range = make_range(-10, 60, template=2, generation="email_and_letter")
-    return make_notice(delay_range, [a, b, c], effective_due_dates={b.pk: D(2026, 11, 16)})
+    return make_held_notice(delay_range, [a, b, c], effective_due_dates={b.pk: D(2026, 11, 16)})
 
 
 def with_template(notice, number):

@@ -11,7 +11,7 @@ from regua.dunning.models import NoticeStatus
 from regua.letters import pix
 from regua.letters.models import LetterSettings
 from regua.letters.rendering import freeze_charges, html_with_cid, render_letter, render_notice
-from regua.letters.tests.builders import flat, make_notice, pdf_text, qr_in_html, qr_in_pdf
+from regua.letters.tests.builders import flat, make_held_notice, pdf_text, qr_in_html, qr_in_pdf
 from regua.test import (
     make_branch,
     make_collection,
@@ -80,7 +80,7 @@ def notice():
     )
     delay_range = make_range(-10, 60, template=2, generation="email_and_letter")
     # b falls due on a Saturday: its effective due date is Monday 16 (R2).
-    return make_notice(delay_range, [a, b, c], effective_due_dates={b.pk: D(2026, 11, 16)})
+    return make_held_notice(delay_range, [a, b, c], effective_due_dates={b.pk: D(2026, 11, 16)})
 
 
 # Computed by hand at 28/11/2026, branch 2 % + 1 % a month, boleto's fine 5 %:

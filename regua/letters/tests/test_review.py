@@ -14,7 +14,7 @@ from regua.letters.review import (
     held_letters_pdf,
     list_held,
 )
-from regua.letters.tests.builders import make_notice, pdf_text, stored_pdf
+from regua.letters.tests.builders import make_held_notice, pdf_text, stored_pdf
 from regua.test import make_branch, make_customer, make_range, make_receivable, set_state
 
 pytestmark = pytest.mark.django_db
@@ -40,7 +40,7 @@ def held(
         make_receivable(branch, customer, D(2026, 11, 10), amount, document=f"D{n}{customer.code}")
         for n, amount in enumerate(amounts)
     ]
-    return make_notice(letter_range, receivables, run=run)
+    return make_held_notice(letter_range, receivables, run=run)
 
 
 def test_listing_renders_and_stores_each_held_letter_once(branch, letter_range):

@@ -23,7 +23,7 @@ from regua.letters.models import LetterTemplate
 from regua.letters.rendering import preview
 from regua.letters.samples import large_sample_context
 from regua.letters.sandbox import TemplateInvalid, compiled, validate_template
-from regua.letters.tests.builders import make_notice
+from regua.letters.tests.builders import make_held_notice
 from regua.letters.tests.test_approval_sending import smtp_inbox  # noqa: F401 - fixture
 from regua.letters.tests.test_template_files import BASE
 from regua.test import make_branch, make_customer, make_range, make_receivable
@@ -186,7 +186,7 @@ def test_a_run_goes_on_when_one_template_passes_its_budget(smtp_inbox):  # noqa:
             branch, customer, datetime.date(2026, 11, 1), "100.00", document=f"D{number}"
         )
         delay_range = make_range(number * 10, number * 10 + 5, template=number, generation="email")
-        notice = make_notice(delay_range, [receivable], status="pending")
+        notice = make_held_notice(delay_range, [receivable], status="pending")
         notice.recipients = [f"c{number}@exemplo.com.br"]
         notice.save()
         notices.append(notice)

@@ -28,7 +28,7 @@ from regua.letters.models import LetterTemplate
 from regua.letters.rendering import preview, render_notice
 from regua.letters.review import approve, held_letters_pdf, list_held
 from regua.letters.sanitising import clean_css, clean_html
-from regua.letters.tests.builders import make_notice, pdf_text, stored_pdf
+from regua.letters.tests.builders import make_held_notice, pdf_text, stored_pdf
 from regua.letters.tests.test_approval_sending import smtp_inbox  # noqa: F401 - fixture
 from regua.test import make_branch, make_customer, make_range, make_receivable
 
@@ -251,7 +251,7 @@ def held_notice(number: int, name: str = "MERCADO BOA VISTA LTDA", run=None):
         branch, customer, datetime.date(2026, 11, 1), "480.00", document=f"D{uuid.uuid4().hex[:6]}"
     )
     delay_range = make_range(1, 60, template=number, generation="email_and_letter")
-    notice = make_notice(delay_range, [receivable], run=run)
+    notice = make_held_notice(delay_range, [receivable], run=run)
     notice.recipients = ["fin@boavista.com.br"]
     notice.save()
     return notice

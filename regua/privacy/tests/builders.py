@@ -47,7 +47,7 @@ def _charges(r: Receivable) -> dict[str, object]:
     }
 
 
-def make_notice(
+def make_sent_notice(
     delay_range: DelayRange,
     receivables: list[Receivable],
     *,

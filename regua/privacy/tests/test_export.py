@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 
 from regua.audit.models import AuditEntry
 from regua.privacy.export import customer_export
-from regua.privacy.tests.builders import make_notice, make_person
+from regua.privacy.tests.builders import make_person, make_sent_notice
 from regua.test import make_branch, make_customer, make_range, make_receivable
 
 pytestmark = pytest.mark.django_db
@@ -29,15 +29,15 @@ def history():
     )
     make_receivable(branch, other, DUE, "999.00", document="X9")
     first = make_range(15, 30, 1)
-    sent = make_notice(first, [d1, d2], pdf=b"%PDF-1.7 carta da Mariana")
-    refused = make_notice(
+    sent = make_sent_notice(first, [d1, d2], pdf=b"%PDF-1.7 carta da Mariana")
+    refused = make_sent_notice(
         make_range(31, 60, 2),
         [d1],
         status="failed",
         reason="refused",
         refused_recipients={"mariana.tavares@exemplo-cliente.com.br": "550 5.1.1 user unknown"},
     )
-    make_notice(first, [make_receivable(branch, other, DUE, "10.00")])
+    make_sent_notice(first, [make_receivable(branch, other, DUE, "10.00")])
     return mariana, sent, refused
 
 

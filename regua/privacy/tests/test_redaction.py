@@ -16,7 +16,7 @@ from regua.audit.models import AuditEntry
 from regua.dunning.models import Notice, NoticeItem
 from regua.privacy.redaction import REDACTED, RedactionRefused, redact_customer
 from regua.privacy.signals import customer_redacted
-from regua.privacy.tests.builders import ensure_templates, make_notice, make_person
+from regua.privacy.tests.builders import ensure_templates, make_person, make_sent_notice
 from regua.receivables.models import Customer, Receivable
 from regua.test import make_branch, make_customer, make_range, make_receivable, set_state
 
@@ -43,7 +43,7 @@ def history(name=NAME, email=EMAIL, billing=BILLING):
         branch, person, DUE, "250.50", document="D2", do_not_dun_reason=f"Acordo com {name}"
     )
     first, second = make_range(15, 30, 1), make_range(31, 60, 2, "email_and_letter")
-    sent = make_notice(first, [d1, d2], status="pending", recipients=[billing, email])
+    sent = make_sent_notice(first, [d1, d2], status="pending", recipients=[billing, email])
     # As the outbox leaves it: claimed, then accepted, each step a new version of the row.
     set_state(sent, "sending", claimed_by="worker-1")
     set_state(
@@ -54,7 +54,7 @@ def history(name=NAME, email=EMAIL, billing=BILLING):
         sent_at=timezone.now(),
         pdf=f"%PDF-1.7 carta para {name}".encode(),
     )
-    failed = make_notice(
+    failed = make_sent_notice(
         second,
         [d1],
         status="failed",
@@ -63,8 +63,10 @@ def history(name=NAME, email=EMAIL, billing=BILLING):
         refused_recipients={email: f"550 5.1.1 <{email}>: user unknown"},
         smtp_response=f"550 5.1.1 <{email}>: user unknown",
     )
-    discarded = make_notice(second, [d2], status="discarded", reason="paid", recipients=[email])
-    make_notice(first, [make_receivable(branch, other, DUE, "10.00", document="X1")])
+    discarded = make_sent_notice(
+        second, [d2], status="discarded", reason="paid", recipients=[email]
+    )
+    make_sent_notice(first, [make_receivable(branch, other, DUE, "10.00", document="X1")])
     before = Customer(**{f.attname: getattr(person, f.attname) for f in Customer._meta.fields})
     person.email = "novo.mariana@exemplo-cliente.com.br"
     log.record(
@@ -250,7 +252,7 @@ def test_it_writes_one_audit_entry_with_the_counts_and_no_personal_data():
 @pytest.mark.parametrize("status", ["pending", "held", "sending", "retry", "uncertain"])
 def test_it_refuses_while_a_notice_is_still_on_its_way(status):
     person, _ = history()
-    waiting = make_notice(
+    waiting = make_sent_notice(
         make_range(61, 90, 3), [Receivable.objects.get(document="D1")], status=status
     )
 
@@ -298,7 +300,7 @@ def test_the_command_needs_a_reason_and_the_permission():
 @pytest.mark.django_db
 def test_the_command_refuses_a_notice_on_its_way_with_its_reason():
     person, _ = history()
-    make_notice(make_range(61, 90, 3), [Receivable.objects.get(document="D1")], status="held")
+    make_sent_notice(make_range(61, 90, 3), [Receivable.objects.get(document="D1")], status="held")
 
     with pytest.raises(CommandError, match="Descarte-a na revisão ou aguarde o envio"):
         call_command("privacy", "redact", "--customer", "C1", "--reason", "Pedido")

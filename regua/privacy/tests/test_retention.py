@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 from regua.audit.models import AuditEntry
 from regua.dunning.models import DunningRun, Notice, NoticeItem
 from regua.privacy.retention import prune_history
-from regua.privacy.tests.builders import make_notice
+from regua.privacy.tests.builders import make_sent_notice
 from regua.receivables.models import Receivable
 from regua.test import make_branch, make_customer, make_range, make_receivable
 
@@ -36,7 +36,7 @@ def notice_at(when, status, customer, a_range, time_machine, **fields):
     time_machine.move_to(when, tick=False)
     branch = make_branch(f"B{Receivable.objects.count()}")
     receivable = make_receivable(branch, customer, when.date() - datetime.timedelta(days=20))
-    return make_notice(a_range, [receivable], status=status, **fields)
+    return make_sent_notice(a_range, [receivable], status=status, **fields)
 
 
 @pytest.fixture
@@ -95,7 +95,7 @@ def test_it_deletes_the_runs_left_empty_and_keeps_the_others(
 def test_a_run_keeping_an_unfinished_notice_stays(customer, a_range, time_machine):
     sent = notice_at(OLD, "sent", customer, a_range, time_machine)
     time_machine.move_to(OLD, tick=False)
-    held = make_notice(
+    held = make_sent_notice(
         a_range,
         [make_receivable(make_branch("Z"), customer, OLD.date())],
         status="held",
