@@ -1,7 +1,8 @@
 """The arrows point down: a lower layer of Régua never imports a higher one.
 
 access → audit → receivables → dunning → letters → delivery → privacy/api → web,
-with ``regua.bulk`` (the bulk-SQL helpers) below them all. Checked with grimp,
+with ``regua.bulk`` (the bulk-SQL helpers) and ``regua.ptbr`` (Portuguese counts, money
+and dates) below them all. Checked with grimp,
 the import graph import-linter is built on, over the product's modules; the
 tests are left out of the graph (an end-to-end test of a lower app may drive a
 higher one), and nothing else is: no exceptions, no ignored imports.
@@ -21,7 +22,7 @@ LAYERS = [
     Layer("regua.receivables"),
     Layer("regua.audit"),
     Layer("regua.access"),
-    Layer("regua.bulk"),
+    Layer("regua.bulk", "regua.ptbr", independent=True),
 ]
 
 
