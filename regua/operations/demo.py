@@ -21,6 +21,7 @@ from django.db import transaction
 
 from regua.dunning.models import DelayRange, GenerationType
 from regua.letters.models import LetterTemplate
+from regua.receivables.boleto import bank_boleto
 from regua.receivables.documents import cnpj_check_digits, cpf_check_digits, format_cnpj, format_cpf
 from regua.receivables.models import Branch, CollectionType, Customer, Receivable
 
@@ -105,43 +106,6 @@ def _cpf(rnd: random.Random) -> str:
     if len(set(base)) == 1:
         base = "123456789"
     return format_cpf(base + cpf_check_digits(base))
-
-
-def _mod10(digits: str) -> int:
-    total = 0
-    for i, d in enumerate(reversed(digits)):
-        n = int(d) * (2 if i % 2 == 0 else 1)
-        total += n // 10 + n % 10
-    return (10 - total % 10) % 10
-
-
-def _mod11(digits: str) -> int:
-    total = sum(int(d) * (2 + i % 8) for i, d in enumerate(reversed(digits)))
-    dv = 11 - total % 11
-    return 1 if dv in (0, 10, 11) else dv
-
-
-def due_factor(due: datetime.date) -> str:
-    """FEBRABAN's due-date factor: days since 07/10/1997, restarting at 1000 on 22/02/2025."""
-    days = (due - datetime.date(1997, 10, 7)).days
-    if days > 9999:
-        days = (days - 10000) % 9000 + 1000
-    return f"{days:04d}"
-
-
-def boleto(bank: str, due: datetime.date, amount: Decimal, free: str) -> tuple[str, str]:
-    """(barcode, linha digitável) of a boleto, with every check digit right."""
-    value = f"{int(amount * 100):010d}"
-    body = f"{bank}9{due_factor(due)}{value}{free}"  # 43 digits without the general DV
-    barcode = body[:4] + str(_mod11(body)) + body[4:]
-    f1 = barcode[:4] + barcode[19:24]
-    f2 = barcode[24:34]
-    f3 = barcode[34:44]
-    line = (
-        f"{f1[:5]}.{f1[5:]}{_mod10(f1)} {f2[:5]}.{f2[5:]}{_mod10(f2)} "
-        f"{f3[:5]}.{f3[5:]}{_mod10(f3)} {barcode[4]} {barcode[5:19]}"
-    )
-    return barcode, line
 
 
 def _branches(rnd: random.Random) -> list[Branch]:
@@ -298,7 +262,11 @@ def _receivables(
                 bank = _COLLECTIONS[code][1]
                 if bank:
                     free = f"{rnd.randrange(10**25):025d}"
-                    receivable.barcode, receivable.digitable_line = boleto(bank, due, amount, free)
+                    made = bank_boleto(bank, due, amount, free)
+                    receivable.barcode, receivable.digitable_line = (
+                        made.barcode,
+                        made.formatted_line,
+                    )
                 rows.append(receivable)
     Receivable.objects.bulk_create(rows, batch_size=2000)
     return len(rows)

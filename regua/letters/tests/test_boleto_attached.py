@@ -25,8 +25,7 @@ D = datetime.date
 
 def barcode_for(due: datetime.date, amount: str, free: str) -> str:
     """A bank boleto's barcode (Bradesco) with its general check digit."""
-    body = f"2379{codes.due_factor(due):04d}{int(Decimal(amount) * 100):010d}{free}"
-    return body[:4] + str(codes.mod11_bank(body)) + body[4:]
+    return codes.bank_boleto("237", due, Decimal(amount), free).barcode
 
 
 def test_each_titulo_with_a_valid_barcode_gets_its_page_in_one_pdf(smtp_inbox):  # noqa: F811

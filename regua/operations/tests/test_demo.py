@@ -9,6 +9,7 @@ from django.db.models import F
 
 from regua.dunning.models import DelayRange
 from regua.operations import demo
+from regua.receivables import boleto
 from regua.receivables.documents import is_valid_cnpj, is_valid_cpf
 from regua.receivables.models import Branch, CollectionType, Customer, Receivable
 
@@ -93,20 +94,21 @@ def assert_boleto(receivable: Receivable) -> None:
     assert len(digits) == 47 and len(receivable.barcode) == 44
     barcode = receivable.barcode
     assert int(barcode[9:19]) == int(receivable.amount * 100)
-    assert barcode[5:9] == demo.due_factor(receivable.due_date)
+    assert barcode[5:9] == f"{boleto.due_factor(receivable.due_date):04d}"
     for field, dv in (
         (digits[0:9], digits[9]),
         (digits[10:20], digits[20]),
         (digits[21:31], digits[31]),
     ):
-        assert demo._mod10(field) == int(dv)
-    assert demo._mod11(barcode[:4] + barcode[5:]) == int(barcode[4])
+        assert boleto.mod10(field) == int(dv)
+    assert boleto.mod11_bank(barcode[:4] + barcode[5:]) == int(barcode[4])
+    assert boleto.read_line(receivable.digitable_line, barcode).amount == receivable.amount
 
 
 def test_the_due_factor_restarts_at_1000_in_2025():
-    assert demo.due_factor(datetime.date(2025, 2, 21)) == "9999"
-    assert demo.due_factor(datetime.date(2025, 2, 22)) == "1000"
-    assert demo.due_factor(datetime.date(2000, 7, 3)) == "1000"
+    assert boleto.due_factor(datetime.date(2025, 2, 21)) == 9999
+    assert boleto.due_factor(datetime.date(2025, 2, 22)) == 1000
+    assert boleto.due_factor(datetime.date(2000, 7, 3)) == 1000
 
 
 def test_the_demo_is_the_same_for_the_same_day():
