@@ -6,23 +6,17 @@ from decimal import Decimal
 from django import template
 from django.utils import timezone
 
+from regua import ptbr
+
 register = template.Library()
 
 
 @register.filter
 def brl(value: Decimal | int | str | None) -> str:
-    """R$ 1.234,56 — computed on Decimal, never float."""
+    """R$ 1.234,56 — computed on Decimal, never float; nothing for no value."""
     if value is None or value == "":
         return ""
-    amount = Decimal(value).quantize(Decimal("0.01"))
-    sign = "-" if amount < 0 else ""
-    whole, cents = f"{abs(amount):.2f}".split(".")
-    groups: list[str] = []
-    while len(whole) > 3:
-        groups.insert(0, whole[-3:])
-        whole = whole[:-3]
-    groups.insert(0, whole)
-    return f"{sign}R$ {'.'.join(groups)},{cents}"
+    return ptbr.money(Decimal(value))
 
 
 @register.filter
