@@ -39,3 +39,10 @@ def test_money_refuses_float():
 def test_dates_are_day_month_year():
     assert ptbr.date(datetime.date(2026, 12, 4)) == "04/12/2026"
     assert ptbr.date(None) == ""
+
+
+def test_the_pages_money_filter_is_ptbrs_and_shows_nothing_for_no_value():
+    from regua.web.templatetags.regua_web import brl
+
+    assert brl(None) == brl("") == ""
+    assert brl("8809646.78") == ptbr.money(Decimal("8809646.78")) == "R$ 8.809.646,78"
