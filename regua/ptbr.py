@@ -1,6 +1,6 @@
 """How a Brazilian finance team writes counts, money and dates, for every layer.
 
-``count(3, "carta", "cartas")`` → "3 cartas", never "carta(s)"; money as
+``count(3, "carta", "cartas")`` → "3 cartas", the word chosen by the number; money as
 ``R$ 1.234,56`` and dates as ``dd/mm/aaaa``, computed on ``Decimal`` and
 ``date``, never float and never the process locale. Below every app: commands,
 services and pages of any layer use it.
