@@ -180,6 +180,22 @@ class Notice(models.Model):
     sent_at = models.DateTimeField("enviada em", null=True, blank=True)
     reviewed_by = models.CharField("revisada por", max_length=150, blank=True)
     reviewed_at = models.DateTimeField("revisada em", null=True, blank=True)
+    # DOMAIN.md's channels: "email", "letter" or "email,letter" (lifecycle.Channel),
+    # decided by the run (R7) and at approval (R8).
+    channels = models.CharField("canais", max_length=20, default="email")
+    # The letter channel: its print batch (letters app, referred to by name), who
+    # marked it posted and when, and a return by the post office.
+    print_batch = models.ForeignKey(
+        "letters.PrintBatch",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="notices",
+        verbose_name="lote de impressão",
+    )
+    posted_at = models.DateTimeField("postada em", null=True, blank=True)
+    posted_by = models.CharField("postada por", max_length=150, blank=True)
+    returned_at = models.DateTimeField("devolvida em", null=True, blank=True)
 
     class Meta:
         verbose_name = "carta de cobrança"

@@ -74,6 +74,12 @@ class LetterSettings(models.Model):
         blank=True,
         help_text="por exemplo a lei que a empresa segue para protesto; vazio, nenhuma lei é citada",
     )
+    post_emailed_letters = models.BooleanField(
+        "postar também as cartas enviadas por e-mail",
+        default=False,
+        help_text="ao aprovar uma carta de faixa Email e Carta, ela vai por e-mail e também "
+        "para a fila de impressão, quando o cliente tem endereço postal",
+    )
     updated_at = models.DateTimeField("atualizado em", auto_now=True)
 
     class Meta:
@@ -87,3 +93,41 @@ class LetterSettings(models.Model):
     def load(cls) -> "LetterSettings":
         settings, _ = cls.objects.get_or_create(pk=1)
         return settings
+
+
+class PrintBatch(models.Model):
+    """Lote de impressão: numbered letters for window envelopes, one PDF, posted together.
+
+    A batch knows its notices (``Notice.print_batch``): a letter enters one batch
+    only; printing a batch again is an explicit reprint. Built in the background
+    (``regua.letters.printing``), with its progress in ``done`` of ``total``.
+    """
+
+    class Status(models.TextChoices):
+        BUILDING = "building", "em preparação"
+        READY = "ready", "pronto para imprimir"
+        FAILED = "failed", "falhou"
+        POSTED = "posted", "postado"
+
+    number = models.PositiveIntegerField("número", unique=True)
+    status = models.CharField(
+        "situação", max_length=20, choices=Status.choices, default=Status.BUILDING
+    )
+    created_at = models.DateTimeField("criado em", auto_now_add=True)
+    created_by = models.CharField("criado por", max_length=150)
+    total = models.PositiveIntegerField("cartas", default=0)
+    done = models.PositiveIntegerField("cartas prontas", default=0)
+    discarded = models.PositiveIntegerField("descartadas por pagamento", default=0)
+    pdf = models.BinaryField("PDF do lote", null=True, blank=True)
+    error = models.TextField("erro", blank=True)
+    printed_times = models.PositiveIntegerField("vezes impresso", default=0)
+    posted_at = models.DateTimeField("postado em", null=True, blank=True)
+    posted_by = models.CharField("postado por", max_length=150, blank=True)
+
+    class Meta:
+        verbose_name = "lote de impressão"
+        verbose_name_plural = "lotes de impressão"
+        ordering = ["-number"]
+
+    def __str__(self) -> str:
+        return f"Lote {self.number}"

@@ -78,6 +78,9 @@ class Customer(DoNotDun):
     # R7: addresses a server refused for good (5xx "user unknown"), lower-cased;
     # cleared when someone edits the customer's e-mails.
     invalid_emails = models.JSONField("e-mails recusados", default=list, blank=True)
+    # R7: a letter the post office returned marks the postal address invalid until
+    # someone edits the address (an import that changes it, or the customer page).
+    postal_address_invalid = models.BooleanField("endereço postal inválido", default=False)
     redacted_at = models.DateTimeField("dados pessoais removidos em", null=True, blank=True)
 
     class Meta:

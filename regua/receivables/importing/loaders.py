@@ -358,6 +358,9 @@ class CollectionTypeLoader(_CodeKeyed):
         return {"dunnable": not is_never_dunned(row.values["code"])}
 
 
+POSTAL_FIELDS = frozenset({"address", "district", "city", "state", "zip_code"})
+
+
 class CustomerLoader(_CodeKeyed):
     model = Customer
     create_requires = ("name",)
@@ -369,6 +372,9 @@ class CustomerLoader(_CodeKeyed):
         # R7: a refused address stays refused "until someone edits it".
         if "email" in changes or "billing_email" in changes:
             changes["invalid_emails"] = []
+        # A returned letter's address stays invalid until the address changes.
+        if POSTAL_FIELDS & changes.keys():
+            changes["postal_address_invalid"] = False
 
 
 class _ReceivableKeyed(Loader):
