@@ -8,12 +8,24 @@ message instead of a traceback, each with an exit status of its own
   nothing was changed, try again in a moment.
 - 74 (EX_IOERR): the disk is full (or failing) while writing; the
   transaction was rolled back, so nothing is half-written.
+
+Every command pays Django's start (settings, then every app and model:
+about a third of a second), except the answers that need none of it:
+``regua --version`` (and ``regua version``) prints Django's version as
+Django's own would, and ``regua``, ``regua help``, ``regua --help``, ``regua -h``
+and ``regua help --commands`` list the commands from the installed apps'
+``management/commands`` folders without importing any model. The text is
+Django's own, made by its ``ManagementUtility``; anything else (another
+argument, ``--settings``, shell completion, settings that do not load, an app
+named by its AppConfig class) goes the ordinary way.
 """
 
 import errno
+import importlib.util
 import os
 import shutil
 import sys
+from collections.abc import Sequence
 
 LOCKED_STATUS = 75
 DISK_STATUS = 74
@@ -62,8 +74,62 @@ def machine_failure(error: BaseException) -> tuple[int, str] | None:
     return None
 
 
+def quick_answer(argv: Sequence[str]) -> str | None:
+    """What ``argv`` prints when it needs no app loaded (module docstring), else None."""
+    args = list(argv[1:])
+    if os.environ.get("DJANGO_AUTO_COMPLETE"):
+        return None
+    if args[:1] == ["version"] or args == ["--version"]:
+        import django
+
+        return django.get_version()
+    if args in ([], ["help"], ["--help"], ["-h"]):
+        return _help_text(argv, commands_only=False)
+    if args == ["help", "--commands"]:
+        return _help_text(argv, commands_only=True)
+    return None
+
+
+def _help_text(argv: Sequence[str], *, commands_only: bool) -> str | None:
+    """Django's main help, with the commands found as ``get_commands`` finds them.
+
+    ``get_commands`` walks the app registry, which ``django.setup()`` fills by
+    importing every model; the folders it walks are known from the installed
+    modules' locations alone.
+    """
+    from django.conf import settings
+    from django.core import management
+
+    try:
+        installed = list(settings.INSTALLED_APPS)
+    except Exception:  # noqa: BLE001 - Django's own path says what is wrong
+        return None
+    commands = dict.fromkeys(management.find_commands(management.__path__[0]), "django.core")
+    for entry in reversed(installed):
+        try:
+            spec = importlib.util.find_spec(entry)
+        except (ImportError, ValueError):
+            return None
+        locations = list(dict.fromkeys(spec.submodule_search_locations or [])) if spec else []
+        if len(locations) != 1:
+            return None  # an AppConfig class, or no package: Django's own path
+        folder = os.path.join(locations[0], "management")
+        commands.update(dict.fromkeys(management.find_commands(folder), entry))
+    utility = management.ManagementUtility(list(argv))
+    own = management.get_commands
+    management.get_commands = lambda: commands
+    try:
+        return utility.main_help_text(commands_only=commands_only)
+    finally:
+        management.get_commands = own
+
+
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "regua.settings")
+    answer = quick_answer(sys.argv)
+    if answer is not None:
+        sys.stdout.write(answer + "\n")
+        return
     from django.core.management import execute_from_command_line
 
     try:

@@ -4,16 +4,22 @@ The key comes from ``REGUA_ENCRYPTION_KEY`` (or the file named by
 ``REGUA_ENCRYPTION_KEY_FILE``); without either it is generated once into
 ``settings.REGUA_ENCRYPTION_KEY_PATH``, readable by its owner only. Keep that
 file out of the database backups: a stolen backup then holds no usable password.
+
+``cryptography`` is imported when a password is first sealed or opened, not
+when the models load: every ``regua`` command imports this module at start.
 """
 
 import contextlib
 import os
 import secrets
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
 from django.views.decorators.debug import sensitive_variables
+
+if TYPE_CHECKING:
+    from cryptography.fernet import Fernet
 
 
 class EncryptionError(Exception):
@@ -22,6 +28,8 @@ class EncryptionError(Exception):
 
 def _generated_key(path: Path) -> bytes:
     """The key file's content, creating it (0600) when absent; safe when two processes race."""
+    from cryptography.fernet import Fernet
+
     try:
         return path.read_bytes().strip()
     except FileNotFoundError:
@@ -41,7 +49,9 @@ def _generated_key(path: Path) -> bytes:
     return path.read_bytes().strip()
 
 
-def _fernet() -> Fernet:
+def _fernet() -> "Fernet":
+    from cryptography.fernet import Fernet
+
     configured = settings.REGUA_ENCRYPTION_KEY
     key = configured.strip().encode() if configured else None
     if not key:
@@ -62,6 +72,8 @@ def encrypt(text: str) -> str:
 
 
 def decrypt(token: str) -> str:
+    from cryptography.fernet import InvalidToken
+
     try:
         return _fernet().decrypt(token.encode()).decode()
     except InvalidToken:
