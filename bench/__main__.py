@@ -1,4 +1,4 @@
-"""``python -m bench [--quick] [--only B1,B3]``: Régua's benchmarks, each beside its floor.
+"""``python -m bench [--quick] [--only B1,B3] [--shape dense]``: Régua's benchmarks, each beside its floor.
 
 Runs on SQLite always and on PostgreSQL too when DATABASE_URL points at a
 server (in databases of its own, ``regua_bench_*``, created and dropped here).
@@ -14,11 +14,12 @@ import sys
 import time
 from collections.abc import Sequence
 
-from bench import databases, effectiveness, report
+from bench import databases, effectiveness, report, startup
+from bench.generate import DEFAULT_SHAPE, SHAPES
 from bench.report import Row
 from bench.suite import FULL, QUICK, Bench, capabilities, failed
 
-ALL = ("B1", "B2", "B3", "B4", "B5", "B6")
+ALL = ("B0", "B1", "B2", "B3", "B4", "B5", "B6")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -29,6 +30,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument(
         "--sqlite-only", action="store_true", help="ignora o PostgreSQL de DATABASE_URL"
+    )
+    parser.add_argument(
+        "--shape",
+        choices=sorted(SHAPES),
+        default=DEFAULT_SHAPE,
+        help="os dados de B1/B2: "
+        + "; ".join(f"{s.name}: {s.description}" for s in SHAPES.values()),
     )
     args = parser.parse_args(argv)
     which = {name.strip().upper() for name in args.only.split(",") if name.strip()}
@@ -42,6 +50,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     def log(message: str) -> None:
         print(f"[{time.monotonic() - started:7.1f}s] {message}", file=sys.stderr, flush=True)
 
+    log("compiling regua/ and bench/ to bytecode (as an installation has it)")
+    startup.compile_sources()
     work_dir = databases.work_dir()
     url = None if args.sqlite_only else os.environ.get("DATABASE_URL")
     rows: list[Row] = []
@@ -57,7 +67,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                 rows += [failed(name, engine, "", error) for name in sorted(which)]
                 continue
             versions["SQLite" if engine.label == "sqlite" else "PostgreSQL"] = engine.version
-            bench = Bench(sizes, capabilities(engine.template().env), work_dir, log)
+            bench = Bench(
+                sizes, capabilities(engine.template().env), work_dir, log, shape=args.shape
+            )
+            if "B0" in which:
+                log(f"{engine.label}: B0")
+                rows += bench.b0(engine)
             if which & {"B1", "B2"}:
                 log(f"{engine.label}: B1/B2")
                 rows += bench.b1_b2(engine, which)
@@ -89,7 +104,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print()
         print(notes)
     print(f"\nload average at start {load_at_start}, at end {report.load()}")
-    if not args.quick and which == set(ALL):
+    if not args.quick and which == set(ALL) and args.shape == DEFAULT_SHAPE:
         description = report.machine(versions, load_at_start)
         report.write_doc(rows, description, "make bench" + (" (SQLite only)" if not url else ""))
         log(f"wrote {report.DOC}")

@@ -1,4 +1,4 @@
-"""The benchmarks B1–B5, each beside its floor measured in the same run on the same data.
+"""The benchmarks B0–B5, each beside its floor measured in the same run on the same data.
 
 Régua's side always runs as the real console script (``.venv/bin/regua``) or,
 for rendering, as a child that calls the function, so wall time and peak
@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bench import floors
+from bench import floors, startup
 from bench.databases import BenchDatabase, Engine
+from bench.generate import DEFAULT_SHAPE, SHAPES
 from bench.process import PYTHON, REGUA, CommandFailed, Measured, measure, measure_together
 from bench.report import Row, count, per_second
 from bench.sink import Sink
@@ -24,6 +25,9 @@ from bench.sink import Sink
 REFERENCE_DATE = "2026-03-02"
 MB_SELECTION = 400
 MB_IMPORT = 300
+# Issue 18's limits: a run within twice what the machine needs at least.
+LIMIT_RATIO = 2
+MB_LIMIT = 300
 SENT = "SELECT count(*) FROM dunning_notice WHERE status = 'sent'"
 PENDING = "SELECT count(*) FROM dunning_notice WHERE status = 'pending'"
 UNDELIVERED = "SELECT count(*) FROM dunning_notice WHERE status IN ('pending', 'sending', 'retry')"
@@ -41,9 +45,10 @@ class Sizes:
     b5_customers: int
     b5_rows: int
     timeout: float  # seconds any one command may take
+    startup_repeat: int = 10  # B0: each command this many times, the fastest counts
 
 
-QUICK = Sizes(4_000, 20_000, 200, 20, 200, 400, 2_000, 4_000, 20_000, timeout=300)
+QUICK = Sizes(4_000, 20_000, 200, 20, 200, 400, 2_000, 4_000, 20_000, timeout=300, startup_repeat=5)
 FULL = Sizes(200_000, 1_000_000, 5_000, 200, 5_000, 20_000, 100_000, 200_000, 1_000_000, 3_600)
 
 
@@ -80,6 +85,9 @@ class Bench:
     work_dir: Path
     log: Callable[[str], None]
     csv_files: dict[tuple[int, int], Path] = field(default_factory=dict)
+    shape: str = DEFAULT_SHAPE  # B1/B2's data (bench.generate.SHAPES)
+    # B1's read floor (issue 7's, no JSON) by engine, for the real run's limit.
+    read_floors: dict[str, float] = field(default_factory=dict)
 
     # --- helpers -------------------------------------------------------------
 
@@ -153,6 +161,52 @@ class Bench:
         self.log(f"      {seconds:.2f} s, {peak:.0f} MB")
         return seconds, peak
 
+    # --- B0: starting a command ------------------------------------------------------
+
+    def b0(self, engine: Engine) -> list[Row]:
+        env = engine.template().env
+        repeat = self.sizes.startup_repeat
+        size = f"best of {repeat}"
+        try:
+            floor, _ = startup.best_of(startup.FLOOR, env, repeat, timeout=120)
+            setup, _ = startup.best_of(startup.DJANGO_SETUP, env, repeat, timeout=120)
+        except Exception as error:  # noqa: BLE001 - a broken benchmark becomes a "falhou" row
+            return [failed("B0 start", engine, size, error)]
+        self.log(f"  [{engine.label}] python -c pass {floor:.3f} s, django.setup() {setup:.3f} s")
+        missing = startup.without_bytecode()
+        rows = []
+        for label, argv, what in startup.COMMANDS:
+
+            def one(label: str = label, argv: tuple[str, ...] = argv, what: str = what) -> Row:
+                seconds, peak = startup.best_of(argv, env, repeat, timeout=120)
+                self.log(f"  [{engine.label}] {label}: {seconds:.3f} s")
+                row = Row(
+                    f"B0 start: {label}",
+                    engine.label,
+                    size,
+                    seconds,
+                    f"{seconds * 1000:,.0f} ms",
+                    f"{floor * 1000:,.0f} ms (python -c pass)",
+                    f"{seconds / floor:.1f}× floor time",
+                    peak,
+                    "—",
+                    None,
+                )
+                row.notes.append(what)
+                if label == "regua check":
+                    row.notes.append(
+                        f"django.setup() alone (settings, every app and model): {setup * 1000:,.0f} ms"
+                    )
+                if missing:
+                    row.notes.append(
+                        f"no bytecode for {', '.join(missing)}: every start compiles them"
+                        " (`make install` compiles the dependencies')"
+                    )
+                return row
+
+            rows.append(guarded(f"B0 start: {label}", engine, size, one))
+        return rows
+
     # --- B1 and B2: one database of a million títulos ---------------------------
 
     def b1_b2(self, engine: Engine, which: set[str]) -> list[Row]:
@@ -171,7 +225,7 @@ class Bench:
             return rows
         db = engine.database("b1")
         try:
-            self.dataset(db, s.b1_customers, s.b1_receivables)
+            self.dataset(db, s.b1_customers, s.b1_receivables, "--shape", self.shape)
             open_count = self.scalar(
                 db,
                 "SELECT count(*) FROM receivables_receivable"
@@ -189,18 +243,58 @@ class Bench:
 
     def b1(self, engine: Engine, db: BenchDatabase, open_count: int) -> list[Row]:
         size = count(open_count, "títulos")
-        dry = guarded(
-            "B1 dry run", engine, size, lambda: self._b1_dry(engine, db, open_count, size)
-        )
+        if self.shape != DEFAULT_SHAPE:
+            size += f", {self.shape} shape"
+        dry: list[Row] = []
         try:
-            return [dry, *self._b1_real(engine, db, open_count, size)]
+            dry = self._b1_dry(engine, db, open_count, size)
         except Exception as error:  # noqa: BLE001 - a broken benchmark becomes a "falhou" row
             traceback.print_exc()
-            return [dry, failed("B1 real run", engine, size, error)]
+            dry = [failed("B1 dry run", engine, size, error)]
+        try:
+            return [*dry, *self._b1_real(engine, db, open_count, size)]
+        except Exception as error:  # noqa: BLE001 - a broken benchmark becomes a "falhou" row
+            traceback.print_exc()
+            return [*dry, failed("B1 real run", engine, size, error)]
 
-    def _b1_dry(self, engine: Engine, db: BenchDatabase, open_count: int, size: str) -> Row:
+    def _b1_dry(self, engine: Engine, db: BenchDatabase, open_count: int, size: str) -> list[Row]:
         result = self.regua("run", "--dry-run", "--json", "--date", REFERENCE_DATE, db=db)
         floor = self.py("bench.floors", "read", "--date", REFERENCE_DATE, db=db)
+        self.read_floors[engine.label] = floor["seconds"]
+        row = self._b1_dry_row(engine, open_count, size, result, floor)
+        if self.shape != DEFAULT_SHAPE:
+            row.notes.append(f"data: {SHAPES[self.shape].description}")
+        # Issue 18's limit: the same read with the addresses, and the same JSON written.
+        limit = self.py("bench.floors", "read", "--date", REFERENCE_DATE, "--json", db=db)
+        ratio = result.seconds / limit["seconds"]
+        within = Row(
+            "B1 dry run, limit",
+            engine.label,
+            size,
+            result.seconds,
+            per_second(open_count, result.seconds, "títulos"),
+            f"{limit['seconds']:.2f} s (read {limit['read_seconds']:.2f} s"
+            f" + JSON {limit['json_seconds']:.2f} s)",
+            f"{ratio:.1f}× floor time",
+            result.peak_mb,
+            f"≤ {LIMIT_RATIO}× floor, < {MB_LIMIT} MB",
+            ratio <= LIMIT_RATIO and result.peak_mb < MB_LIMIT,
+        )
+        within.notes.append(
+            f"floor includes the JSON: {limit['rows']:,} rows read with the customers' addresses,"
+            f" then {limit['notices']:,} notices written as `--dry-run --json` writes them"
+            " (json.dumps, to /dev/null), every título an item, nothing decided"
+        )
+        return [row, within]
+
+    def _b1_dry_row(
+        self,
+        engine: Engine,
+        open_count: int,
+        size: str,
+        result: Measured,
+        floor: dict[str, Any],
+    ) -> Row:
         ratio = result.seconds / floor["seconds"]
         return Row(
             "B1 dry run",
@@ -243,6 +337,7 @@ class Bench:
             floor = self.py(
                 "bench.floors", "insert-select", "--rows", notices + items, db=measured_on
             )
+            written = self.py("bench.floors", "write", db=measured_on)
         finally:
             before.drop()
         ratio = seconds / floor["seconds"]
@@ -264,7 +359,30 @@ class Bench:
                 "`regua run` broke (row above), so this is execute_run then dispatch(pending, 'queue')"
                 " in a child of its own, on a copy of the data from before the run"
             )
-        return [*rows, row]
+        rows.append(row)
+        read = self.read_floors.get(engine.label)
+        if read is not None:
+            limit = read + written["seconds"]
+            ratio = seconds / limit
+            within = Row(
+                name.replace("B1 real run", "B1 real run, limit", 1),
+                engine.label,
+                size,
+                seconds,
+                per_second(open_count, seconds, "títulos"),
+                f"{limit:.2f} s (read {read:.2f} s + write {written['seconds']:.2f} s)",
+                f"{ratio:.1f}× floor time",
+                peak,
+                f"≤ {LIMIT_RATIO}× floor, < {MB_LIMIT} MB",
+                ratio <= LIMIT_RATIO and peak < MB_LIMIT,
+            )
+            within.notes.append(
+                f"write: INSERT … SELECT of the {written['rows']:,} notice and item rows the run"
+                " wrote into copies of their tables (same indexes and constraints, keys checked);"
+                " no JSON on either side (the command writes its text report to /dev/null)"
+            )
+            rows.append(within)
+        return rows
 
     def b2_unavailable(self, engine: Engine) -> list[Row]:
         s = self.sizes
