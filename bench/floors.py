@@ -238,27 +238,39 @@ def insert_select(rows: int) -> dict[str, Any]:
     return {"seconds": seconds, "rows": written}
 
 
-def write() -> dict[str, Any]:
+# The page cache Régua's run writes with on SQLite (regua.bulk.import_cache: 64 MB).
+SQLITE_CACHE_KIB = 64 * 1024
+
+
+def write(*, keys: bool = True) -> dict[str, Any]:
     """Copy the rows a run wrote (``WRITTEN``) with ``INSERT … SELECT``, and commit.
 
     Into empty copies of those tables with their columns, CHECK and foreign-key
     constraints and every index (the partial unique one too), made from the
     database's own definitions, so a field or index added later is copied too.
     The items' key to the notices points at the copy of the notices. The
-    connection is set as Régua's (SQLite: foreign keys on, synchronous=NORMAL),
-    so the keys are checked at commit as when the run commits.
+    connection is set as the run's: on SQLite foreign keys on, synchronous=NORMAL
+    and its 64 MB page cache; on PostgreSQL the keys checked at each statement
+    (regua.bulk.foreign_keys_checked_per_statement). ``keys=False`` leaves the
+    foreign keys out, to show what checking them costs.
     """
     conn, vendor = connect()
     cursor = conn.cursor()
     if vendor == "sqlite":
-        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute(f"PRAGMA foreign_keys = {'ON' if keys else 'OFF'}")
         cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
     _drop_copies(cursor)
     conn.commit()
-    (_sqlite_copies if vendor == "sqlite" else _postgres_copies)(cursor)
+    if vendor == "sqlite":
+        _sqlite_copies(cursor)
+    else:
+        _postgres_copies(cursor, keys=keys)
     conn.commit()
     columns = {table: _columns(cursor, vendor, table) for table in WRITTEN}
     started = time.perf_counter()
+    if vendor == "postgresql":
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     for table in WRITTEN:
         names = ", ".join(f'"{c}"' for c in columns[table])
         # A column list (not SELECT *): SQLite would otherwise copy the b-tree
@@ -272,10 +284,13 @@ def write() -> dict[str, Any]:
     for table in WRITTEN:
         cursor.execute(f'SELECT count(*) FROM "{COPY_PREFIX}{table}"')  # noqa: S608
         written[table] = cursor.fetchone()[0]
+    if vendor == "sqlite":
+        # Dropping a table with keys on deletes its rows one by one first: not timed, but slow.
+        cursor.execute("PRAGMA foreign_keys = OFF")
     _drop_copies(cursor)
     conn.commit()
     conn.close()
-    return {"seconds": seconds, "rows": sum(written.values()), "tables": written}
+    return {"seconds": seconds, "rows": sum(written.values()), "tables": written, "keys": keys}
 
 
 def _drop_copies(cursor: Any) -> None:
@@ -307,11 +322,13 @@ def _sqlite_copies(cursor: Any) -> None:
             cursor.execute(_renamed(definition))
 
 
-def _postgres_copies(cursor: Any) -> None:
+def _postgres_copies(cursor: Any, *, keys: bool = True) -> None:
     for table in WRITTEN:
         copy = f"{COPY_PREFIX}{table}"
         # Columns, defaults, CHECK constraints, the key, every index; not the foreign keys.
         cursor.execute(f'CREATE TABLE "{copy}" (LIKE "{table}" INCLUDING ALL)')
+        if not keys:
+            continue
         cursor.execute(
             "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint"
             " WHERE conrelid = %s::regclass AND contype = 'f'",
@@ -367,6 +384,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--rows", type=int, required=True)
     p.add_argument("--repeat", type=int, default=3)
     p = sub.add_parser("write")
+    p.add_argument("--no-keys", action="store_true", help="sem as chaves estrangeiras")
     p.add_argument("--repeat", type=int, default=3)
     p = sub.add_parser("smtp")
     p.add_argument("--messages", required=True)
@@ -381,7 +399,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         tries = (insert_select(args.rows) for _ in range(args.repeat))
         result = min(tries, key=lambda r: r["seconds"])
     elif args.what == "write":
-        result = min((write() for _ in range(args.repeat)), key=lambda r: r["seconds"])
+        tries = (write(keys=not args.no_keys) for _ in range(args.repeat))
+        result = min(tries, key=lambda r: r["seconds"])
     else:
         result = smtp(args.messages, args.port)
     print(json.dumps(result))
