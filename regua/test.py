@@ -175,7 +175,7 @@ class Selected(Selection):
     candidates: list[Line] = field(default_factory=list)
     skipped: list[Line] = field(default_factory=list)
     # The e-mail fields of the candidates' customers (billing, main, refused), for R7.
-    contacts: dict[int, tuple[str, str, list[str]]] = field(default_factory=dict)
+    contacts: dict[int, tuple[str, str, list[str], bool]] = field(default_factory=dict)
 
 
 def select(

@@ -103,15 +103,15 @@ class PrintBatch(models.Model):
     (``regua.letters.printing``), with its progress in ``done`` of ``total``.
     """
 
-    class Status(models.TextChoices):
+    class State(models.TextChoices):
         BUILDING = "building", "em preparação"
         READY = "ready", "pronto para imprimir"
         FAILED = "failed", "falhou"
         POSTED = "posted", "postado"
 
     number = models.PositiveIntegerField("número", unique=True)
-    status = models.CharField(
-        "situação", max_length=20, choices=Status.choices, default=Status.BUILDING
+    state = models.CharField(
+        "situação", max_length=20, choices=State.choices, default=State.BUILDING
     )
     created_at = models.DateTimeField("criado em", auto_now_add=True)
     created_by = models.CharField("criado por", max_length=150)

@@ -225,8 +225,11 @@ def _report(request: HttpRequest, result: review.ReviewResult, done: str) -> Non
 def review_approve(request: HttpRequest, pk: int) -> HttpResponse:
     notice = get_object_or_404(Notice, pk=pk)
     result = review.approve([notice.pk], request.user)
-    dispatch(result.done, "queue")
-    _report(request, result, "Carta {id} aprovada: enviando com a carta em PDF.")
+    dispatch(result.to_send, "queue")
+    if result.by_post:
+        _report(request, result, "Carta {id} aprovada: está na fila de cartas para imprimir.")
+    else:
+        _report(request, result, "Carta {id} aprovada: enviando com a carta em PDF.")
     return redirect(_next_held())
 
 
