@@ -69,10 +69,16 @@ def save_template(number: int, fields: dict[str, str], user: User) -> LetterTemp
 
 
 def save_letter_settings(user: User, **fields: Any) -> LetterSettings:
-    """Change the notification settings (prazo, medidas, fundamento legal), audited."""
+    """Change the letters' settings (the notification's prazo, medidas, fundamento legal;
+    whether e-mailed letters are also posted), audited."""
     name = actor_name(user, PERMISSION)
     settings = LetterSettings.load()
-    names = ["final_notice_days", "final_notice_measures", "final_notice_legal_basis"]
+    names = [
+        "final_notice_days",
+        "final_notice_measures",
+        "final_notice_legal_basis",
+        "post_emailed_letters",
+    ]
     before = LetterSettings(**{n: getattr(settings, n) for n in names})
     for field_name, value in fields.items():
         if field_name not in names:

@@ -249,3 +249,14 @@ def test_the_command_line_queues_prints_posts_and_marks_returned(branch, letter_
 
     with pytest.raises(CommandError, match="Lote de impressão 9 não encontrado"):
         call_command("letters", "posted", "9", "--user", "ana", stdout=io.StringIO())
+
+
+def test_the_setting_is_changed_on_the_command_line_and_audited():
+    out = io.StringIO()
+    call_command(
+        "templates", "settings", "--post-emailed-letters", "sim", "--user", "ana", stdout=out
+    )
+    assert "Postar também as cartas enviadas por e-mail: sim" in out.getvalue()
+    assert LetterSettings.load().post_emailed_letters
+    entry = AuditEntry.objects.get(action="letters.settings")
+    assert entry.user == "ana" and "post_emailed_letters" in entry.changes
