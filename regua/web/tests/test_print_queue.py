@@ -93,6 +93,11 @@ def test_a_letter_only_notice_goes_from_review_to_a_posted_batch(
     assert any("marcada como devolvida" in m for m in messages_of(returned))
     first.customer.refresh_from_db()
     assert first.customer.postal_address_invalid
+    customer_page = client.get(reverse("customer", args=[first.customer.pk])).content.decode()
+    assert "endereço inválido: uma carta voltou pelos Correios" in customer_page
+    notice_page = client.get(reverse("notice", args=[first.pk])).content.decode()
+    assert "carta pelo correio" in notice_page and f"Lote {batch.number}" in notice_page
+    assert "postada por sergio" in notice_page and "devolvida pelos Correios" in notice_page
     assert AuditEntry.objects.filter(action="notice.returned", object_id=str(first.pk)).exists()
 
 
