@@ -31,7 +31,8 @@ from regua.dunning import lifecycle
 from regua.dunning.models import DunningRun, Notice, NoticeStatus
 from regua.dunning.notices import drop_settled_items
 from regua.letters.models import PrintBatch
-from regua.letters.rendering import render_letter
+from regua.letters.pdf import render_pdf
+from regua.letters.rendering import notice_letter_document
 
 PERMISSION = "dunning.review_notices"
 S = NoticeStatus
@@ -139,12 +140,11 @@ def build(batch_id: int, progress: Callable[[int, int], None] | None = None) -> 
                     Notice.objects.filter(pk=notice.pk).update(print_batch=None)
                     discarded += 1
                     continue
-                if notice.total_balance != before or not notice.pdf:
-                    pdf = render_letter(notice)
-                    Notice.objects.filter(pk=notice.pk).update(pdf=pdf)
-                    notice.pdf = pdf
+                if notice.total_balance != before:
+                    notice.pdf = None
             if not notice.pdf:
-                notice.pdf = render_letter(notice)
+                # Only the letter: the e-mail's parts are not needed to print it.
+                notice.pdf = render_pdf(notice_letter_document(notice))
                 Notice.objects.filter(pk=notice.pk).update(pdf=notice.pdf)
             writer.append(io.BytesIO(bytes(notice.pdf)))
             letters += 1
