@@ -1,7 +1,7 @@
 """Review of "Email e Carta" notices (R8): see the letter, approve or discard it.
 
-A held notice gets its PDF the first time it is listed or reviewed, and keeps
-it. Approval re-checks payments (R8: títulos paid meanwhile leave the notice,
+A held notice gets its PDF the first time it is looked at, or ahead of time
+when the worker is idle (``render_ahead``), and keeps it. Approval re-checks payments (R8: títulos paid meanwhile leave the notice,
 a notice left with none is discarded), renders the letter again from what is
 left, and returns the approved notices for the caller to hand to delivery
 (``regua.delivery.dispatch``). Every approval and discard is in the audit log
@@ -70,6 +70,15 @@ def letter_of(notice: Notice) -> bytes:
     Notice.objects.filter(pk=notice.pk, pdf__isnull=True).update(pdf=pdf)
     notice.pdf = pdf
     return pdf
+
+
+def render_ahead(limit: int = 10) -> int:
+    """Store the PDF of a few held letters not yet looked at, oldest first: the worker does
+    this when idle, so Revisão's viewer finds them built. Returns how many it built."""
+    waiting = list(held_notices().filter(pdf__isnull=True).order_by("pk")[:limit])
+    for notice in waiting:
+        letter_of(notice)
+    return len(waiting)
 
 
 def list_held(run: DunningRun | int | None = None) -> list[Notice]:
