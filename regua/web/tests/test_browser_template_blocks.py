@@ -1,0 +1,43 @@
+"""A finance person rewrites a template's demand in a real browser: plain text, a placeholder
+chip clicked in, the preview filled with the sample amount, saved without touching Jinja."""
+
+import pytest
+from playwright.sync_api import expect
+
+from regua.letters.editing import ensure_default_templates
+from regua.letters.models import LetterTemplate
+from regua.web.tests.browser import log_in, screenshot
+from regua.web.tests.conftest import PASSWORD, make_user
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+]
+
+
+def test_a_demand_written_as_text_with_a_chip_shows_in_the_preview_and_is_saved(browser_page):
+    ensure_default_templates()
+    make_user("sergio", "supervisor")
+    page = browser_page
+    log_in(page, "sergio", PASSWORD)
+    page.goto(page.base_url + "/modelos/2/")
+    expect(page.locator("#advanced")).not_to_have_attribute("open", "")
+    page.get_by_label("Blocos de texto, com marcadores como [valor total vencido]").check()
+    demand = page.get_by_label("Pedido de pagamento (depois da tabela)")
+    demand.fill("Contamos com o pagamento de ")
+    demand.press("End")
+    page.locator("button.chip", has_text="[valor total vencido]").click()
+    expect(demand).to_have_value("Contamos com o pagamento de [valor total vencido]")
+    demand.press("End")
+    demand.type(" nesta semana.")
+    expect(page.locator("#preview pre.message-text")).to_contain_text(
+        "Contamos com o pagamento de R$ 1.926,96 nesta semana."
+    )
+    screenshot(page, "modelo-blocos")
+    page.get_by_role("button", name="Salvar").click()
+    expect(page.get_by_text("Modelo 2 salvo.")).to_be_visible()
+    template = LetterTemplate.objects.get(number=2)
+    assert template.uses_blocks
+    assert (
+        template.block_demand == "Contamos com o pagamento de [valor total vencido] nesta semana."
+    )
