@@ -6,8 +6,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils.translation import gettext
+
+from regua import ptbr
 from regua.dunning import calendar
 from regua.letters.charges import compute_charges, rates_for
+from regua.letters.formatting import weekday
 from regua.receivables.models import Receivable
 
 
@@ -30,6 +34,18 @@ class Standing:
     @property
     def moved(self) -> bool:
         return self.effective_due_date != self.receivable.due_date
+
+    @property
+    def due_date_shown(self) -> str:
+        """As the letters write it (R2): "29/11/2026 (domingo), prorrogado para 30/11/2026"."""
+        due = ptbr.date(self.receivable.due_date)
+        if not self.moved:
+            return due
+        return gettext("%(due)s (%(weekday)s), prorrogado para %(effective)s") % {
+            "due": due,
+            "weekday": weekday(self.receivable.due_date),
+            "effective": ptbr.date(self.effective_due_date),
+        }
 
 
 def standings(

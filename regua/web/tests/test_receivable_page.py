@@ -69,6 +69,24 @@ def test_a_due_date_on_a_holiday_shows_the_business_day_it_moved_to_and_why(clie
     assert "14 dias de atraso" in page  # from the 16th, not the 15th
 
 
+def test_a_moved_due_date_shows_both_dates_on_the_titulo_and_the_customer_pages(client, world):
+    moved = make_receivable(
+        world.receivable.branch,
+        world.customer,
+        datetime.date(2026, 11, 29),  # a Sunday
+        "100.00",
+        document="778",
+    )
+    page = client.get(reverse("receivable", args=[moved.pk])).content.decode()
+    assert '<dd id="due-date">29/11/2026 (domingo), prorrogado para 30/11/2026</dd>' in page
+
+    page = client.get(reverse("customer", args=[world.customer.pk])).content.decode()
+    assert "<td>29/11/2026 (domingo), prorrogado para 30/11/2026</td>" in page
+    # A due date on a business day is shown alone.
+    due = world.receivable.due_date.strftime("%d/%m/%Y")
+    assert f"<td>{due}</td>" in page
+
+
 @pytest.mark.parametrize("typed", ["123456", "123456/1", "123456-1", "1/123456/1", " 123456 / 1 "])
 def test_the_search_box_leads_to_the_titulo_however_the_duplicata_is_typed(client, world, typed):
     response = client.get(reverse("receivable_search"), {"q": typed})
