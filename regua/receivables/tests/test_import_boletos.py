@@ -50,3 +50,25 @@ def test_a_boleto_for_another_amount_is_a_warning_not_an_invalid_line():
     [warning] = boleto_warnings(result)
     assert "o valor do boleto (R$ 2.896,01) difere do valor do título (R$ 2.900,00)" in warning
     assert "inválido" not in warning
+
+
+def test_an_invalid_line_is_stored_as_invalid_and_a_corrected_file_clears_it():
+    from regua.receivables.models import Receivable
+
+    setup_winthor()
+    text = EXPORT.read_bytes().decode("latin-1")
+    lines = text.splitlines(keepends=True)
+    row = next(n for n, line in enumerate(lines) if "23790.00009 00000.283762" in line)
+    broken = list(lines)
+    broken[row] = lines[row].replace("23790.00009 00000.283762", "23790.00009 00000.283763")
+    result = run("receivables", "".join(broken).encode("latin-1"), filename="PCPREST.csv")
+    assert result.ok, result.errors
+    [invalid] = Receivable.objects.filter(boleto_invalid=True)
+    assert "00000.283763" in invalid.digitable_line
+    assert Receivable.objects.filter(boleto_invalid=False).exclude(digitable_line="").exists()
+
+    result = run("receivables", "".join(lines).encode("latin-1"), filename="PCPREST.csv")
+    assert result.ok, result.errors
+    assert not Receivable.objects.filter(boleto_invalid=True).exists()
+    invalid.refresh_from_db()
+    assert "00000.283762" in invalid.digitable_line

@@ -210,3 +210,19 @@ def test_a_bad_pause_is_refused_with_a_message_and_nothing_written(client, world
 
     assert message in response.content.decode()
     assert not Pause.objects.filter(lifted_at__isnull=True).exists()
+
+
+def test_a_boleto_the_import_found_invalid_is_said_on_the_titulo_page(client, world):
+    flagged = make_receivable(
+        world.receivable.branch,
+        world.customer,
+        datetime.date(2026, 11, 20),
+        "100.00",
+        document="779",
+        digitable_line="23791.23454 60000.012348 56780.001238 8 16300000234568",
+        boleto_invalid=True,
+    )
+    page = client.get(reverse("receivable", args=[flagged.pk])).content.decode()
+    assert "não é impresso nas cartas nem anexado" in page
+    page = client.get(reverse("receivable", args=[world.receivable.pk])).content.decode()
+    assert 'id="boleto-invalid"' not in page
