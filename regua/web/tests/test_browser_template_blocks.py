@@ -21,8 +21,11 @@ def test_a_demand_written_as_text_with_a_chip_shows_in_the_preview_and_is_saved(
     page = browser_page
     log_in(page, "sergio", PASSWORD)
     page.goto(page.base_url + "/modelos/2/")
+    page.get_by_role("link", name="Editar por blocos de texto").click()
+    expect(
+        page.get_by_label("Blocos de texto, com marcadores como [valor total vencido]")
+    ).to_be_checked()
     expect(page.locator("#advanced")).not_to_have_attribute("open", "")
-    page.get_by_label("Blocos de texto, com marcadores como [valor total vencido]").check()
     demand = page.get_by_label("Pedido de pagamento (depois da tabela)")
     demand.fill("Contamos com o pagamento de ")
     demand.press("End")

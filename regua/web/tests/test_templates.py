@@ -89,11 +89,21 @@ def test_the_edit_page_offers_the_text_blocks_with_placeholder_chips_and_hides_t
     client, supervisor
 ):
     client.force_login(supervisor)
-    page = client.get(reverse("template_edit", args=[1])).content.decode()
+    page = client.get(reverse("template_edit", args=[1]) + "?modo=blocos").content.decode()
     assert 'name="block_demand"' in page
     assert 'data-placeholder="[valor total vencido]"' in page
+    assert '<input type="radio" name="mode" value="blocos" id="id_mode_0" checked>' in page
     assert '<details class="panel advanced" id="advanced">' in page  # closed
     assert "Avançado: o modelo completo em Jinja" in page
+
+
+@pytest.mark.django_db
+def test_a_template_of_its_own_jinja_shows_it_and_a_way_to_the_blocks(client, supervisor):
+    client.force_login(supervisor)
+    page = client.get(reverse("template_edit", args=[1])).content.decode()
+    assert 'name="block_demand"' not in page
+    assert '<a href="?modo=blocos">Editar por blocos de texto</a>' in page
+    assert '<details class="panel advanced" id="advanced" open>' in page
 
 
 @pytest.mark.django_db

@@ -102,7 +102,10 @@ def template_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def template_edit(request: HttpRequest, number: int) -> HttpResponse:
     template = get_object_or_404(LetterTemplate, number=number)
-    form = TemplateForm(request.POST or None, initial=_initial(template))
+    initial = _initial(template)
+    if request.GET.get("modo") == BLOCKS_MODE:  # "Editar por blocos de texto"
+        initial["mode"] = BLOCKS_MODE
+    form = TemplateForm(request.POST or None, initial=initial)
     problems: list[sandbox.TemplateProblem] = []
     if request.method == "POST" and form.is_valid():
         try:
@@ -114,6 +117,7 @@ def template_edit(request: HttpRequest, number: int) -> HttpResponse:
             for warning in demand_warnings(blocks.resolved(form.parts())):
                 messages.warning(request, warning)
             return redirect("templates")
+    uses_blocks = form["mode"].value() == BLOCKS_MODE
     return render(
         request,
         "web/template_edit.html",
@@ -124,8 +128,10 @@ def template_edit(request: HttpRequest, number: int) -> HttpResponse:
             "problems": problems,
             "variables": sandbox.VARIABLES,
             "placeholders": blocks.PLACEHOLDERS,
-            "advanced_open": any(p.part in TEMPLATE_PARTS for p in problems),
-            "uses_blocks": form["mode"].value() == BLOCKS_MODE,
+            # Blocks shown: the Jinja is the advanced view, closed unless it has a problem.
+            # A template of its own Jinja shows that Jinja, and a way to the blocks.
+            "uses_blocks": uses_blocks,
+            "advanced_open": not uses_blocks or any(p.part in TEMPLATE_PARTS for p in problems),
             "filters": sandbox.FILTERS,
         },
     )
