@@ -37,15 +37,18 @@ class Standing:
 
     @property
     def due_date_shown(self) -> str:
-        """As the letters write it (R2): "29/11/2026 (domingo), prorrogado para 30/11/2026"."""
-        due = ptbr.date(self.receivable.due_date)
-        if not self.moved:
-            return due
-        return gettext("%(due)s (%(weekday)s), prorrogado para %(effective)s") % {
-            "due": due,
-            "weekday": weekday(self.receivable.due_date),
-            "effective": ptbr.date(self.effective_due_date),
-        }
+        return due_date_shown(self.receivable.due_date, self.effective_due_date)
+
+
+def due_date_shown(due: datetime.date, effective: datetime.date | None) -> str:
+    """As the letters write it (R2): "29/11/2026 (domingo), prorrogado para 30/11/2026"."""
+    if effective is None or effective == due:
+        return ptbr.date(due)
+    return gettext("%(due)s (%(weekday)s), prorrogado para %(effective)s") % {
+        "due": ptbr.date(due),
+        "weekday": weekday(due),
+        "effective": ptbr.date(effective),
+    }
 
 
 def standings(
