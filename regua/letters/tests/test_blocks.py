@@ -157,3 +157,15 @@ def test_a_template_saved_with_its_own_jinja_keeps_it_and_stops_using_blocks():
     assert not template.uses_blocks
     assert "Soma vencida" in template.body_text
     assert template.block_opening == blocks.SUGGESTED_BLOCKS[1]["block_opening"]
+
+
+def test_the_variables_command_lists_the_placeholders_of_the_text_blocks():
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("templates", "variables", stdout=out)
+    listed = out.getvalue()
+    assert "Marcadores dos blocos de texto" in listed
+    assert "[valor total vencido]" in listed and "[títulos a vencer]" in listed

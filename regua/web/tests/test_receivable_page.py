@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from regua.audit.models import AuditEntry
 from regua.receivables.models import Pause
-from regua.test import make_branch, make_receivable
+from regua.test import make_branch, make_notice, make_range, make_receivable
 from regua.web.tests.conftest import make_user
 from regua.web.tests.world import make_world
 
@@ -226,3 +226,17 @@ def test_a_boleto_the_import_found_invalid_is_said_on_the_titulo_page(client, wo
     assert "não é impresso nas cartas nem anexado" in page
     page = client.get(reverse("receivable", args=[world.receivable.pk])).content.decode()
     assert 'id="boleto-invalid"' not in page
+
+
+def test_the_notice_page_shows_a_moved_due_date_with_both_dates(client, world):
+    moved = make_receivable(
+        world.receivable.branch, world.customer, datetime.date(2026, 11, 29), "80.00"
+    )
+    notice = make_notice(
+        make_range(-5, -1),
+        [moved],
+        status="sent",
+        effective_due_dates={moved.pk: datetime.date(2026, 11, 30)},
+    )
+    page = client.get(reverse("notice", args=[notice.pk])).content.decode()
+    assert "<td>29/11/2026 (domingo), prorrogado para 30/11/2026</td>" in page
