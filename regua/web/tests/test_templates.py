@@ -151,3 +151,16 @@ def test_a_jinja_syntax_error_is_told_in_portuguese_with_its_line(client, superv
     assert "E-mail (texto), linha 2: erro de sintaxe: o modelo terminou sem fechar o {% if %}" in (
         page.replace("&#x27;", "'")
     )
+
+
+@pytest.mark.django_db
+def test_saving_the_jinja_of_a_template_keeps_the_blocks_it_had(client, supervisor):
+    client.force_login(supervisor)
+    client.post(reverse("template_edit", args=[2]), blocks_of(2, block_closing="Até breve"))
+    own = fields_of(2, mode="jinja")
+    own["body_text"] = own["body_text"].replace("Até breve", "Até logo")
+    assert client.post(reverse("template_edit", args=[2]), own).status_code == 302
+    template = LetterTemplate.objects.get(number=2)
+    assert not template.uses_blocks
+    assert "Até logo" in template.body_text
+    assert template.block_closing == "Até breve"

@@ -72,8 +72,16 @@ class TemplateForm(forms.Form):
     def parts(self) -> dict[str, Any]:
         """What ``save_template`` takes: the Jinja parts, the blocks and the switch."""
         values: dict[str, Any] = {
-            part: self.cleaned_data.get(part) or "" for part in (*TEMPLATE_PARTS, *blocks.BLOCKS)
+            part: self.cleaned_data.get(part) or "" for part in TEMPLATE_PARTS
         }
+        # Blocks the page did not show (a template of its own Jinja) keep what is stored.
+        values.update(
+            {
+                block: self.cleaned_data.get(block) or ""
+                for block in blocks.BLOCKS
+                if self.add_prefix(block) in self.data
+            }
+        )
         values["uses_blocks"] = self.cleaned_data.get("mode") == BLOCKS_MODE
         return values
 
