@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from regua.audit.cli import acting_user
 from regua.letters import editing
+from regua.letters.blocks import PLACEHOLDERS
 from regua.letters.management.commands._cli import add_subcommand, subcommands
 from regua.letters.models import LetterSettings
 from regua.letters.sandbox import FILTERS, VARIABLES
@@ -98,6 +99,9 @@ class Command(BaseCommand):
         self.stdout.write("Filtros ({{ valor|filtro }}):")
         for item in FILTERS:
             self.stdout.write(f"  {item.name:28} {item.description}")
+        self.stdout.write("Marcadores dos blocos de texto (editados na página do modelo):")
+        for placeholder in PLACEHOLDERS:
+            self.stdout.write(f"  {'[' + placeholder.name + ']':28} {placeholder.description}")
 
     def handle_settings(self, options: dict[str, Any]) -> None:
         changes = {
