@@ -91,6 +91,7 @@ def test_a_customer_without_email_or_postal_address_in_an_email_and_letter_range
     make_receivable(branch, nowhere, datetime.date(2026, 11, 16), "50.00", document="441")
     make_receivable(branch, postal, datetime.date(2026, 11, 16), "60.00", document="551")
     run = execute_run(datetime.date(2026, 11, 30), user="ana").run
+    assert run is not None
     client.force_login(operator)
 
     page = client.get(reverse("run", args=[run.pk])).content.decode()
