@@ -14,12 +14,12 @@ import sys
 import time
 from collections.abc import Sequence
 
-from bench import databases, effectiveness, report, startup
+from bench import databases, day, effectiveness, report, startup
 from bench.generate import DEFAULT_SHAPE, SHAPES
 from bench.report import Row
 from bench.suite import FULL, QUICK, Bench, capabilities, failed
 
-ALL = ("B0", "B1", "B2", "B3", "B4", "B5", "B6")
+ALL = ("B0", "B1", "B2", "B3", "B4", "B5", "B6", "B7")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -88,6 +88,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             if "B6" in which:
                 log(f"{engine.label}: B6")
                 rows += effectiveness.b6(bench, engine)
+            if "B7" in which:
+                log(f"{engine.label}: B7")
+                rows += day.b7(bench, engine)
     finally:
         for engine in engines:
             try:

@@ -2,6 +2,7 @@
 
 import datetime
 import itertools
+import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -15,6 +16,14 @@ from regua.letters.models import LetterTemplate
 from regua.receivables.models import Branch, CollectionType, Customer, Receivable
 
 _seq = itertools.count(1)
+
+# "título(s)", "Prezado(a)", "mês(es)": a plural hedged instead of chosen by count.
+_PLURAL_HEDGE = re.compile(r"[^\W\d_]\((?:s|a|as|o|os|es|ns)\)", re.IGNORECASE)
+
+
+def plural_hedges(text: str) -> list[str]:
+    """Each hedged plural in ``text``, with the words before it to find it by."""
+    return [text[max(0, m.start() - 40) : m.end()] for m in _PLURAL_HEDGE.finditer(text)]
 
 
 def make_branch(code: str = "1", **fields: Any) -> Branch:
@@ -175,7 +184,7 @@ class Selected(Selection):
     candidates: list[Line] = field(default_factory=list)
     skipped: list[Line] = field(default_factory=list)
     # The e-mail fields of the candidates' customers (billing, main, refused), for R7.
-    contacts: dict[int, tuple[str, str, list[str]]] = field(default_factory=dict)
+    contacts: dict[int, tuple[str, str, list[str], bool]] = field(default_factory=dict)
 
 
 def select(

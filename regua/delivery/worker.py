@@ -21,12 +21,15 @@ from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
 from regua.delivery import heartbeat, outbox
 from regua.delivery.schedules import run_due_schedules
 from regua.dunning import lifecycle
+from regua.letters import review
 
 logger = logging.getLogger(__name__)
 
 # How many outbox groups one pass delivers before looking at tasks and schedules again.
 GROUPS_PER_PASS = 50
 TASKS_PER_PASS = 10
+# Held letters whose PDF an idle pass builds ahead of the reviewer.
+RENDER_AHEAD = 5
 # Schedules are minutes apart: looking every half minute is plenty.
 SCHEDULES_EVERY = 30.0
 
@@ -128,6 +131,9 @@ class Worker:
         self.tally.update(tally)
         if any(tally[s] for s in _DELIVERED):
             busy = True
+        idle = not busy and not self.until_done and not outbox.SHUTDOWN.is_set()
+        if idle and review.render_ahead(RENDER_AHEAD):
+            busy = True  # idle: the held letters' PDFs, built before a reviewer opens them
         return busy
 
     def run(self) -> Counter[str]:

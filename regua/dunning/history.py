@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
+from regua.dunning import lifecycle
 from regua.dunning.models import GenerationType, Notice, NoticeItem, NoticeStatus
 from regua.spreadsheets import Column, write_csv_br, write_xlsx
 
@@ -76,11 +77,14 @@ def notice_json(notice: Notice, *, history: bool = False) -> dict[str, Any]:
             }
             for item in items
         ],
+        # Extensions come after the pinned keys: how the notice travels (DOMAIN).
+        "channels": lifecycle.channels_of(notice),
     }
     if history:
         data["created_at"] = _datetime(notice.created_at)
         data["sent_at"] = _datetime(notice.sent_at)
         data["user"] = notice.user
+        data["posted_at"] = _datetime(notice.posted_at)
     return data
 
 

@@ -32,6 +32,9 @@ The transitions (from → to; "by" is who makes them):
 | release | sending | the state it was claimed from | a worker stopping before it sent |
 | expire | sending | uncertain | the sweep, when the worker's lease ran out |
 | approve | held | pending | a reviewer (R8) |
+| approve_letter | held | awaiting_post | a reviewer, for a letter-only notice (R7, R8) |
+| post | awaiting_post | sent | a person marking a print batch posted |
+| outcome (letter) | sending | awaiting_post or sent | the worker, when the e-mail of a notice with a letter failed |
 | discard | pending, held, retry, uncertain, failed | discarded | a person (``DISCARDABLE``) |
 | discard_paid | held, sending, awaiting_post | discarded | R8's re-check, every título paid |
 | resend | uncertain, failed, retry | pending | a person (``RESENDABLE``) |
@@ -65,6 +68,11 @@ class Channel(models.TextChoices):
     EMAIL = "email", "E-mail"
     LETTER = "letter", "Carta"
 
+
+# Notice.channels as stored: e-mail only, letter only, or both.
+EMAIL = Channel.EMAIL.value
+LETTER = Channel.LETTER.value
+BOTH = f"{EMAIL},{LETTER}"
 
 ALL = frozenset(NoticeStatus)
 # R5: the states that block a new notice for the same título and range.
@@ -108,13 +116,32 @@ def blocks(status: str) -> bool:
     return status in BLOCKING
 
 
-def initial_state(recipients: Sequence[str], generation: str) -> tuple[str, str]:
-    """The state and reason a run records a new notice with (R7, R8)."""
-    if not recipients:
-        return S.SKIPPED, "no_email"
+def initial_state(
+    recipients: Sequence[str], generation: str, postal_address: bool = False
+) -> tuple[str, str, str]:
+    """The state, reason and channels a run records a new notice with (R7, R8).
+
+    In an "Email e Carta" range a customer without a valid e-mail gets a
+    letter-only notice, held for review, when the postal address is usable.
+    """
     if generation == GenerationType.EMAIL_AND_LETTER:
-        return S.HELD, ""
-    return S.PENDING, ""
+        if recipients:
+            return S.HELD, "", EMAIL
+        if postal_address:
+            return S.HELD, "", LETTER
+        return S.SKIPPED, "no_address", LETTER
+    if not recipients:
+        return S.SKIPPED, "no_email", EMAIL
+    return S.PENDING, "", EMAIL
+
+
+def channels_of(notice: Notice) -> list[str]:
+    """The notice's channels as a list, e-mail first ("channels" in its JSON)."""
+    return [c for c in (Channel.EMAIL.value, Channel.LETTER.value) if c in notice.channels]
+
+
+def has_letter(channels: str) -> bool:
+    return Channel.LETTER.value in channels
 
 
 def backoff(attempts: int) -> datetime.timedelta:
@@ -142,6 +169,8 @@ class Transition:
 
 
 APPROVE = Transition("approve", frozenset({S.HELD}), S.PENDING)
+# A letter-only notice approved (R8): it waits in the print queue, never claimed.
+APPROVE_LETTER = Transition("approve_letter", frozenset({S.HELD}), S.AWAITING_POST)
 DISCARD = Transition("discard", DISCARDABLE, S.DISCARDED)
 DISCARD_PAID = Transition("discard_paid", DISCARDABLE_WHEN_PAID, S.DISCARDED)
 RESEND = Transition("resend", RESENDABLE, S.PENDING)
@@ -224,6 +253,9 @@ def outcome(notice: Notice, status: str, reason: str, now: datetime.datetime) ->
     else:
         notice.status = status
         notice.reason = reason[:200]
+    if notice.status in (S.FAILED, S.SKIPPED) and has_letter(notice.channels):
+        # Failed only when every channel failed: the letter was posted, or still will be.
+        notice.status = S.SENT if notice.posted_at else S.AWAITING_POST
 
 
 OUTCOME_FIELDS = ("status", "reason", "sent_at", "next_attempt_at", "lease_until")
@@ -246,6 +278,19 @@ def record_outcomes(notices: list[Notice], fields: Sequence[str], worker_id: str
         mine = [n for n in notices if actual.get(n.pk) == n.status]
     keep_blocks_in_step((n.pk, n.status) for n in mine if not blocks(n.status))
     return mine
+
+
+def post(notice_ids: Sequence[int], *, by: str, now: datetime.datetime) -> int:
+    """Letters marked posted: each notice records who and when; one that waited only for
+    its letter (awaiting_post) is now sent (any channel delivered it). Both states block.
+
+    Returns how many notices became sent.
+    """
+    ids = list(notice_ids)
+    Notice.objects.filter(pk__in=ids, posted_at__isnull=True).update(posted_at=now, posted_by=by)
+    return Notice.objects.filter(pk__in=ids, status=S.AWAITING_POST).update(
+        status=S.SENT, sent_at=now, reason=""
+    )
 
 
 def refresh_run_counts(run: DunningRun) -> None:

@@ -63,3 +63,10 @@ def recipients_from(billing_email: str, email: str, invalid_emails: list[str] | 
         if found:
             return found
     return []
+
+
+def has_postal_address(customer: Customer) -> bool:
+    """R7: a letter-only notice needs street, city, state and CEP, and no letter
+    returned by the post office since the address was last edited."""
+    parts = (customer.address, customer.city, customer.state, customer.zip_code)
+    return all(part.strip() for part in parts) and not customer.postal_address_invalid

@@ -76,6 +76,12 @@ class Customer:
     pause: Pause = Pause()
     # R4: a pause set in Régua, kept apart from the ERP's column (``pause``).
     regua_pause: Pause = Pause()
+    # R7: the postal address, for a letter-only notice.
+    address: str = ""
+    city: str = ""
+    state: str = ""
+    zip_code: str = ""
+    postal_address_invalid: bool = False
 
 
 @dataclass(frozen=True)
@@ -205,7 +211,7 @@ class Notice:
     customer: Customer
     range: Range  # the highest range among its títulos (R6)
     status: str  # "pending", "held" or "skipped"
-    reason: str  # "no_email" when skipped, else ""
+    reason: str  # "no_email" or "no_address" when skipped, else ""
     recipients: tuple[str, ...]
     lines: tuple[Line, ...]
 
@@ -312,6 +318,12 @@ def recipients(customer: Customer) -> tuple[str, ...]:
         if found:
             return tuple(found)
     return ()
+
+
+def has_postal_address(customer: Customer) -> bool:
+    """R7: street, city, state and CEP, and no letter returned by the post office since."""
+    parts = (customer.address, customer.city, customer.state, customer.zip_code)
+    return all(part.strip() for part in parts) and not customer.postal_address_invalid
 
 
 # --- R1, R3, R4, R5, R6: a run ----------------------------------------------------------
@@ -444,10 +456,15 @@ def _notice(lines: list[Line]) -> Notice:
     first = lines[0].titulo
     top = max((line.range for line in lines), key=lambda r: r.start_day)
     to = recipients(first.customer)
-    if not to:
+    if top.generation == "email_and_letter":
+        # R7, R8: a person reviews the letter first; without an e-mail it goes by post,
+        # and without a postal address it cannot go at all.
+        if to or has_postal_address(first.customer):
+            status, reason = "held", ""
+        else:
+            status, reason = "skipped", "no_address"
+    elif not to:
         status, reason = "skipped", "no_email"  # R7: a list of customers to fix
-    elif top.generation == "email_and_letter":
-        status, reason = "held", ""  # R8: a person reviews the letter first
     else:
         status, reason = "pending", ""
     return Notice(first.branch, first.customer, top, status, reason, to, tuple(lines))

@@ -58,6 +58,8 @@ class PlannedNotice:
     recipients: list[str]
     lines: list[Line]
     total_balance: Decimal
+    # Notice.channels as the run decides them (R7): "email" or "letter".
+    channels: str = lifecycle.EMAIL
     notice_id: int | None = None
     # The range's model, or the customer's side's in an A/B split (regua.dunning.ab).
     side: ab.Side | None = None
@@ -88,6 +90,7 @@ class PlannedNotice:
                 }
                 for line in self.lines
             ],
+            "channels": self.channels.split(","),
         }
 
 
@@ -110,7 +113,8 @@ def notice_json_text(p: PlannedNotice) -> str:
         f'"range": {{"id": {r.pk}, "start": {r.start_day}, "end": {r.end_day}}}, '
         f'"template": {p.template_number}, "generation": {quote(r.generation)}, '
         f'"recipients": [{", ".join(quote(a) for a in p.recipients)}], '
-        f'"receivables": [{items}]}}'
+        f'"receivables": [{items}], '
+        f'"channels": [{", ".join(quote(c) for c in p.channels.split(","))}]}}'
     )
 
 
@@ -237,7 +241,7 @@ def _recipients_cache() -> Callable[[Line], list[str]]:
 
     def addresses(line: Line) -> list[str]:
         assert line.contact is not None
-        billing, email, refused = line.contact
+        billing, email, refused, _ = line.contact
         key = (billing, email, tuple(refused or ()))
         found = known.get(key)
         if found is None:
@@ -256,7 +260,10 @@ def _planned(
     # The notice speaks with the template and generation of its highest range.
     top = max((line.delay_range for line in lines), key=lambda r: r.start_day)
     recipients = addresses(first)
-    status, reason = lifecycle.initial_state(recipients, top.generation)
+    assert first.contact is not None
+    status, reason, channels = lifecycle.initial_state(
+        recipients, top.generation, postal_address=first.contact[3]
+    )
     side = sides.side_of(first.customer_id, top) if sides is not None else None
     template_id, template_number = (
         sides.template_of(side) if sides and side else (top.template_id, top.template.number)
@@ -270,6 +277,7 @@ def _planned(
         status=status,
         reason=reason,
         recipients=list(recipients),
+        channels=channels,
         lines=lines,
         total_balance=sum((line.balance for line in lines), Decimal("0.00")),
         side=side,
@@ -284,7 +292,7 @@ class _Recorder:
     NOTICE = (
         "id", "run_id", "branch_id", "customer_id", "delay_range_id", "range_start", "range_end",
         "template_id", "template_number", "generation", "reference_date", "user", "status",
-        "reason", "recipients", "total_balance",
+        "reason", "recipients", "total_balance", "channels",
     )  # fmt: skip
     ITEM = (
         "notice_id", "receivable_id", "delay_range_id", "due_date", "effective_due_date",
@@ -306,7 +314,7 @@ class _Recorder:
         self.notices.add(
             pk, run.pk, p.branch_id, p.customer_id, r.pk, r.start_day, r.end_day,
             p.template_id, p.template_number, r.generation, run.reference_date, run.user,
-            p.status, p.reason, p.recipients, p.total_balance,
+            p.status, p.reason, p.recipients, p.total_balance, p.channels,
         )  # fmt: skip
         blocks = lifecycle.blocks(p.status)
         for line in p.lines:

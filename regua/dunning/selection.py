@@ -32,6 +32,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, connections, transaction
 from django.db.models import (
     BigIntegerField,
+    BooleanField,
     Case,
     CharField,
     DateField,
@@ -208,8 +209,9 @@ class Line:
     delay_range: DelayRange
     balance: Decimal
     reason: str | None
-    # The customer's e-mail fields (billing, main, refused) for R7, on candidates.
-    contact: tuple[str, str, list[str]] | None = None
+    # The customer's e-mail fields (billing, main, refused) and whether the postal
+    # address is usable (R7), on candidates.
+    contact: tuple[str, str, list[str], bool] | None = None
 
 
 @dataclass
@@ -366,6 +368,19 @@ def _rows(
     customer_blocked |= Q(
         customer_id__in=paused.filter(customer__isnull=False).values("customer_id")
     )
+    # R7: a letter-only notice needs street, city, state and CEP, not returned by the post.
+    postal_address = Case(
+        When(
+            Q(customer__postal_address_invalid=False)
+            & ~Q(customer__address="")
+            & ~Q(customer__city="")
+            & ~Q(customer__state="")
+            & ~Q(customer__zip_code=""),
+            then=Value(True),
+        ),
+        default=Value(False),
+        output_field=BooleanField(),
+    )
     early_reason = Case(
         When(
             Q(collection__isnull=False, collection__dunnable=False),
@@ -388,6 +403,7 @@ def _rows(
             due=_raw_date(F("due_date")),
             effective_due=_raw_date(effective_due),
             early_reason=early_reason,
+            postal_address=postal_address,
         )
     )
     if min_interval > 0:
@@ -421,6 +437,7 @@ def _rows(
         "customer__billing_email",
         "customer__email",
         "customer__invalid_emails",
+        "postal_address",
     )
 
 
@@ -468,7 +485,8 @@ def _lines(
     with _without_jit():
         for row in _fetch(rows):
             (pk, branch_id, branch, customer_id, customer, document, installment, due,
-             effective, rid, value, reason, has_recent, billing, email, refused) = row  # fmt: skip
+             effective, rid, value, reason, has_recent, billing, email, refused,
+             postal) = row  # fmt: skip
             due, effective = dates[due], dates[effective]
             line = Line(
                 receivable_id=pk,
@@ -484,7 +502,7 @@ def _lines(
                 delay_range=by_id[rid],
                 balance=Decimal(value).scaleb(-2),  # exactly two places
                 reason=reason,
-                contact=(billing, email, refused_emails(refused)),
+                contact=(billing, email, refused_emails(refused), bool(postal)),
             )
             if group_by == GroupBy.RECEIVABLE or key != (branch_id, customer_id):
                 yield from _decided(group, min_cents)

@@ -134,8 +134,11 @@ def attachable(receivable: Receivable) -> bool:
     """Whether a título gets its boleto: a valid barcode, for the due date it still has.
 
     A due date moved after the boleto was issued (prorrogação) leaves the old boleto
-    naming the old date: that boleto is not sent, a new one is offered instead.
+    naming the old date: that boleto is not sent, a new one is offered instead. One
+    the import stored as invalid is never sent (its check digits are read again too).
     """
+    if receivable.boleto_invalid:
+        return False
     try:
         read = codes.read(receivable.digitable_line, receivable.barcode)
     except codes.InvalidBoleto:

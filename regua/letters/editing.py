@@ -15,8 +15,14 @@ from django.db import transaction
 
 from regua.access.permissions import User, actor_name
 from regua.audit import log
+from regua.letters import blocks
 from regua.letters.inlining import inline_css
-from regua.letters.models import TEMPLATE_PARTS, LetterSettings, LetterTemplate
+from regua.letters.models import (
+    BLOCK_PARTS,
+    TEMPLATE_PARTS,
+    LetterSettings,
+    LetterTemplate,
+)
 from regua.letters.sandbox import TemplateInvalid, TemplateProblem, validate_template
 
 PERMISSION = "letters.manage_templates"
@@ -33,28 +39,41 @@ FORMAT_VERSION = 1
 
 
 @transaction.atomic
-def save_template(number: int, fields: dict[str, str], user: User) -> LetterTemplate:
-    """Validate and save template ``number`` (1, 2 or 3); raises TemplateInvalid, PermissionDenied."""
+def save_template(number: int, fields: dict[str, Any], user: User) -> LetterTemplate:
+    """Validate and save template ``number`` (1, 2 or 3); raises TemplateInvalid, PermissionDenied.
+
+    With ``uses_blocks`` true, the subject and bodies are built from the text
+    blocks (``blocks.template_sources``); without it they are taken as given and
+    the blocks, when sent, are kept for a later switch back.
+    """
     name = actor_name(user, PERMISSION)
     if number not in NUMBERS:
         raise TemplateInvalid(
             [TemplateProblem("name", None, f"modelo {number} não existe (1, 2 ou 3)")]
         )
-    values = {part: fields.get(part, "") for part in TEMPLATE_PARTS}
+    values: dict[str, Any] = {part: fields.get(part, "") for part in TEMPLATE_PARTS}
     values["name"] = values["name"].strip()
+    template = LetterTemplate.objects.select_for_update().filter(number=number).first()
+    block_values: dict[str, Any] = {
+        part: fields[part] if part in fields else getattr(template, part, "")
+        for part in BLOCK_PARTS
+    }
+    block_values["uses_blocks"] = bool(fields.get("uses_blocks"))
+    if block_values["uses_blocks"]:
+        values.update(blocks.template_sources(values["name"], block_values))
     problems = validate_template(values)
     if problems:
         raise TemplateInvalid(problems)
-    template = LetterTemplate.objects.select_for_update().filter(number=number).first()
+    audited = [*TEMPLATE_PARTS, *BLOCK_PARTS]
     before = None
     if template is None:
         template = LetterTemplate(number=number)
     else:
-        before = LetterTemplate(**{part: getattr(template, part) for part in TEMPLATE_PARTS})
-    for part, value in values.items():
+        before = LetterTemplate(**{part: getattr(template, part) for part in audited})
+    for part, value in {**values, **block_values}.items():
         setattr(template, part, value)
     template.body_html_ready = inline_css(values["body_html"])
-    changes = log.diff(before, template, list(TEMPLATE_PARTS))
+    changes = log.diff(before, template, audited)
     if before is not None and not changes:
         return template
     template.save()
@@ -69,10 +88,16 @@ def save_template(number: int, fields: dict[str, str], user: User) -> LetterTemp
 
 
 def save_letter_settings(user: User, **fields: Any) -> LetterSettings:
-    """Change the notification settings (prazo, medidas, fundamento legal), audited."""
+    """Change the letters' settings (the notification's prazo, medidas, fundamento legal;
+    whether e-mailed letters are also posted), audited."""
     name = actor_name(user, PERMISSION)
     settings = LetterSettings.load()
-    names = ["final_notice_days", "final_notice_measures", "final_notice_legal_basis"]
+    names = [
+        "final_notice_days",
+        "final_notice_measures",
+        "final_notice_legal_basis",
+        "post_emailed_letters",
+    ]
     before = LetterSettings(**{n: getattr(settings, n) for n in names})
     for field_name, value in fields.items():
         if field_name not in names:

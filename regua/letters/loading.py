@@ -107,6 +107,7 @@ _RECEIVABLE_FIELDS = (
     "collection_id",
     "digitable_line",
     "barcode",
+    "boleto_invalid",
     "our_number",
 )
 _COLLECTION_FIELDS = ("id", "code", "description", "fine_percent", "monthly_interest_percent")
@@ -174,7 +175,9 @@ def _fetch(alias: str, what: str, ids: list[int]) -> list[tuple[Any, ...]]:
     return rows
 
 
-def boleto_shown(line: str, barcode: str, due_date: datetime.date) -> tuple[str, bool]:
+def boleto_shown(
+    line: str, barcode: str, due_date: datetime.date, invalid: bool = False
+) -> tuple[str, bool]:
     """The linha digitável a letter prints for a título, and whether a new boleto is offered.
 
     R9: a line or barcode whose FEBRABAN check digits are wrong is never
@@ -182,6 +185,8 @@ def boleto_shown(line: str, barcode: str, due_date: datetime.date) -> tuple[str,
     (a prorrogação after it was issued) is not printed either: the letter says
     a new boleto is available on request.
     """
+    if invalid:  # as the import found it; checked again below all the same
+        return "", False
     try:
         read = codes.read(line, barcode)
     except codes.InvalidBoleto:
@@ -258,7 +263,12 @@ def notice_context(
     for row in items:
         receivable = row.receivable
         # The due date the notice recorded: the título's own, read with the item.
-        line, new_boleto = boleto_shown(receivable.digitable_line, receivable.barcode, row.due_date)
+        line, new_boleto = boleto_shown(
+            receivable.digitable_line,
+            receivable.barcode,
+            row.due_date,
+            receivable.boleto_invalid,
+        )
         pairs.append(
             (
                 row,

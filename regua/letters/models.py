@@ -20,6 +20,17 @@ class LetterTemplate(models.Model):
     # body_html with its <style> rules moved into style="" attributes (Gmail and
     # Outlook drop <style>), computed when the template is saved.
     body_html_ready = models.TextField("e-mail (HTML com CSS embutido)", blank=True, editable=False)
+    # Written as text blocks (``regua.letters.blocks``): subject and bodies are then
+    # built from these on save, around the package's layout; else they are the
+    # author's own Jinja.
+    uses_blocks = models.BooleanField("editado por blocos de texto", default=False)
+    block_subject = models.CharField("assunto (texto)", max_length=300, blank=True)
+    block_greeting_company = models.TextField("saudação a uma empresa", blank=True)
+    block_greeting_person = models.TextField("saudação a uma pessoa", blank=True)
+    block_opening = models.TextField("abertura", blank=True)
+    block_demand = models.TextField("pedido de pagamento", blank=True)
+    block_reminder = models.TextField("lembrete sem nada vencido", blank=True)
+    block_closing = models.TextField("despedida", blank=True)
     updated_at = models.DateTimeField("atualizado em", auto_now=True)
 
     class Meta:
@@ -48,6 +59,17 @@ class LetterTemplate(models.Model):
 
 # The editable parts of a template, in the order they are shown and exported.
 TEMPLATE_PARTS = ("name", "subject", "body_text", "body_html", "letter_html")
+# A template written as text blocks: the switch and the blocks (``blocks.py``).
+BLOCK_PARTS = (
+    "uses_blocks",
+    "block_subject",
+    "block_greeting_company",
+    "block_greeting_person",
+    "block_opening",
+    "block_demand",
+    "block_reminder",
+    "block_closing",
+)
 
 
 class LetterSettings(models.Model):
@@ -103,15 +125,15 @@ class PrintBatch(models.Model):
     (``regua.letters.printing``), with its progress in ``done`` of ``total``.
     """
 
-    class Status(models.TextChoices):
+    class State(models.TextChoices):
         BUILDING = "building", "em preparação"
         READY = "ready", "pronto para imprimir"
         FAILED = "failed", "falhou"
         POSTED = "posted", "postado"
 
     number = models.PositiveIntegerField("número", unique=True)
-    status = models.CharField(
-        "situação", max_length=20, choices=Status.choices, default=Status.BUILDING
+    state = models.CharField(
+        "situação", max_length=20, choices=State.choices, default=State.BUILDING
     )
     created_at = models.DateTimeField("criado em", auto_now_add=True)
     created_by = models.CharField("criado por", max_length=150)

@@ -1,7 +1,7 @@
 """Review of "Email e Carta" notices (R8): see the letter, approve or discard it.
 
-A held notice gets its PDF the first time it is listed or reviewed, and keeps
-it. Approval re-checks payments (R8: títulos paid meanwhile leave the notice,
+A held notice gets its PDF the first time it is looked at, or ahead of time
+when the worker is idle (``render_ahead``), and keeps it. Approval re-checks payments (R8: títulos paid meanwhile leave the notice,
 a notice left with none is discarded), renders the letter again from what is
 left, and returns the approved notices for the caller to hand to delivery
 (``regua.delivery.dispatch``). Every approval and discard is in the audit log
@@ -21,7 +21,9 @@ from regua.dunning import lifecycle
 from regua.dunning.history import with_items
 from regua.dunning.models import DunningRun, Notice, NoticeStatus
 from regua.dunning.notices import drop_settled_items
+from regua.dunning.recipients import has_postal_address
 from regua.letters import pdf as letter_pdf
+from regua.letters.models import LetterSettings
 from regua.letters.rendering import (
     freeze_charges,
     notice_letter_document,
@@ -40,8 +42,15 @@ class ReviewError(ValueError):
 @dataclass
 class ReviewResult:
     done: list[int] = field(default_factory=list)  # approved, or discarded by the reviewer
+    by_post: list[int] = field(default_factory=list)  # approved letter-only: the print queue
     paid: list[int] = field(default_factory=list)  # discarded at approval: every título was paid
     refused: dict[int, str] = field(default_factory=dict)  # id → why nothing was done
+
+    @property
+    def to_send(self) -> list[int]:
+        """The approved notices delivery sends by e-mail (letter-only ones wait for print)."""
+        by_post = set(self.by_post)
+        return [pk for pk in self.done if pk not in by_post]
 
 
 def held_notices(run: DunningRun | int | None = None) -> QuerySet[Notice]:
@@ -61,6 +70,15 @@ def letter_of(notice: Notice) -> bytes:
     Notice.objects.filter(pk=notice.pk, pdf__isnull=True).update(pdf=pdf)
     notice.pdf = pdf
     return pdf
+
+
+def render_ahead(limit: int = 10) -> int:
+    """Store the PDF of a few held letters not yet looked at, oldest first: the worker does
+    this when idle, so Revisão's viewer finds them built. Returns how many it built."""
+    waiting = list(held_notices().filter(pdf__isnull=True).order_by("pk")[:limit])
+    for notice in waiting:
+        letter_of(notice)
+    return len(waiting)
 
 
 def list_held(run: DunningRun | int | None = None) -> list[Notice]:
@@ -96,11 +114,16 @@ def _locked_held(notice_id: int, result: ReviewResult) -> Notice | None:
 def approve(notice_ids: Iterable[int], user: User) -> ReviewResult:
     """Approve held notices: R8's re-check, the letter rendered and attached.
 
-    ``result.done`` are the approved notices, now pending: the caller hands them
-    to ``regua.delivery.dispatch``.
+    ``result.done`` are the approved notices: those with an e-mail are now pending,
+    and the caller hands ``result.to_send`` to ``regua.delivery.dispatch``; the
+    letter-only ones (R7) are ``awaiting_post`` in the print queue
+    (``result.by_post``). When the installation posts the letters of e-mailed
+    notices too, an e-mailed notice of a customer with a postal address gets
+    both channels.
     """
     name = actor_name(user, PERMISSION)
     result = ReviewResult()
+    post_emailed = LetterSettings.load().post_emailed_letters
     for notice_id in _unique(notice_ids):
         with transaction.atomic():
             notice = _locked_held(notice_id, result)
@@ -113,10 +136,22 @@ def approve(notice_ids: Iterable[int], user: User) -> ReviewResult:
             rendered = render_notice(notice, with_pdf=True)
             freeze_charges([rendered])
             pdf = rendered.pdf
-            lifecycle.move(
-                notice, lifecycle.APPROVE, reviewed_by=name, reviewed_at=timezone.now(), pdf=pdf
+            reviewed = {"reviewed_by": name, "reviewed_at": timezone.now(), "pdf": pdf}
+            if notice.channels == lifecycle.LETTER:
+                transition, what = lifecycle.APPROVE_LETTER, "impressão e postagem"
+                result.by_post.append(notice_id)
+            else:
+                transition, what = lifecycle.APPROVE, "envio"
+                also_post = post_emailed and has_postal_address(notice.customer)
+                reviewed["channels"] = lifecycle.BOTH if also_post else lifecycle.EMAIL
+            lifecycle.move(notice, transition, **reviewed)
+            log.record(
+                name,
+                "notice.approve",
+                notice,
+                f"Carta {notice_id} aprovada para {what}.",
+                {"channels": lifecycle.channels_of(notice)},
             )
-            log.record(name, "notice.approve", notice, f"Carta {notice_id} aprovada para envio.")
             result.done.append(notice_id)
     return result
 

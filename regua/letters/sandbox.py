@@ -14,6 +14,7 @@ error names the part and the line.
 """
 
 import functools
+import re
 import traceback
 import types
 from collections.abc import Callable, Mapping
@@ -45,6 +46,16 @@ PART_LABELS = {
     "body_text": "E-mail (texto)",
     "body_html": "E-mail (HTML)",
     "letter_html": "Carta (HTML)",
+}
+# The text blocks of a template written without Jinja (``blocks.py``), as the page names them.
+BLOCK_LABELS = {
+    "block_subject": "Assunto (texto)",
+    "block_greeting_company": "Saudação a uma empresa (CNPJ)",
+    "block_greeting_person": "Saudação a uma pessoa (CPF)",
+    "block_opening": "Abertura (antes da tabela dos vencidos)",
+    "block_demand": "Pedido de pagamento (depois da tabela)",
+    "block_reminder": "Lembrete quando nada venceu ainda",
+    "block_closing": "Despedida",
 }
 HTML_PARTS = frozenset({"body_html", "letter_html"})
 REQUIRED_PARTS = ("name", "subject", "body_text")
@@ -613,7 +624,7 @@ class TemplateProblem:
     message: str
 
     def __str__(self) -> str:
-        where = PART_LABELS.get(self.part, self.part)
+        where = PART_LABELS.get(self.part) or BLOCK_LABELS.get(self.part, self.part)
         if self.line:
             where += f", linha {self.line}"
         return f"{where}: {self.message}"
@@ -709,20 +720,106 @@ def _message(exc: Exception) -> str:
     return f"erro ao montar o texto ({type(exc).__name__}: {exc})"
 
 
+# Jinja's syntax errors, as a person who writes Portuguese reads them.
+_TOKENS = {
+    "end of print statement": "}} (fim da expressão)",
+    "end of statement block": "%} (fim da instrução)",
+    "end of template": "o fim do modelo",
+    "name": "um nome",
+    "begin of print statement": "{{ (início de uma expressão)",
+    "begin of statement block": "{% (início de uma instrução)",
+}
+
+
+def _token(name: str) -> str:
+    return _TOKENS.get(name, f"'{name}'")
+
+
+def _tags(listed: str) -> str:
+    return " ou ".join("{% " + tag + " %}" for tag in re.findall(r"'([^']+)'", listed))
+
+
+_SYNTAX: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
+    (
+        re.compile(
+            r"Unexpected end of template\. Jinja was looking for the following tags: (.+?)\. "
+            r"The innermost block that needs to be closed is '([^']+)'\."
+        ),
+        lambda m: f"o modelo terminou sem fechar o {{% {m[2]} %}}: falta {_tags(m[1])}",
+    ),
+    (
+        re.compile(
+            r"Encountered unknown tag '([^']+)'\. Jinja was looking for the following tags: "
+            r"(.+?)\. The innermost block that needs to be closed is '([^']+)'\."
+        ),
+        lambda m: f"{{% {m[1]} %}} fora do lugar: o {{% {m[3]} %}} aberto espera {_tags(m[2])}",
+    ),
+    (
+        re.compile(r"Encountered unknown tag '([^']+)'\.?"),
+        lambda m: f"instrução desconhecida {{% {m[1]} %}}",
+    ),
+    (
+        re.compile(r"unexpected end of template, expected '([^']+)'\.?"),
+        lambda m: f"o modelo terminou antes do esperado: faltou {_token(m[1])}",
+    ),
+    (
+        re.compile(r"expected token '([^']+)', got '([^']+)'"),
+        lambda m: f"esperava {_token(m[1])} e encontrou {_token(m[2])}",
+    ),
+    (
+        re.compile(r"Expected an expression, got '([^']+)'"),
+        lambda m: f"faltou uma expressão antes de {_token(m[1])}",
+    ),
+    (re.compile(r"expected name or number"), lambda m: "esperava um nome ou um número"),
+    (
+        re.compile(r"unexpected '(.+)', expected '(.+)'"),
+        lambda m: f"'{m[1]}' inesperado: esperava '{m[2]}'",
+    ),
+    (re.compile(r"unexpected '(.+)'"), lambda m: f"'{m[1]}' inesperado"),
+    (
+        re.compile(r"unexpected char (.+) at \d+"),
+        lambda m: f"caractere inesperado {m[1]} (aspas sem par ou símbolo fora de lugar?)",
+    ),
+    (
+        re.compile(r"Missing end of comment tag"),
+        lambda m: "comentário {# sem o fechamento #}",
+    ),
+    (
+        re.compile(r"Missing end of raw directive"),
+        lambda m: "{% raw %} sem o {% endraw %}",
+    ),
+    (re.compile(r"tag name expected"), lambda m: "faltou o nome da instrução depois de {%"),
+)
+
+
+def syntax_message(message: str | None) -> str:
+    """Jinja's syntax error in Portuguese; one it does not know keeps its own words."""
+    text = message or ""
+    for pattern, portuguese in _SYNTAX:
+        match = pattern.search(text)
+        if match:
+            return f"erro de sintaxe: {portuguese(match)}"
+    return f"erro de sintaxe ({text})"
+
+
 def check_part(part: str, source: str, contexts: list[dict[str, Any]]) -> list[TemplateProblem]:
     """Syntax, forbidden constructs and a rendering against each context, for one part."""
     env = environment_for(part)
     try:
         ast = env.parse(source)
     except TemplateSyntaxError as exc:
-        return [TemplateProblem(part, exc.lineno, f"erro de sintaxe: {exc.message}")]
+        return [TemplateProblem(part, exc.lineno, syntax_message(exc.message))]
     problems = _static_problems(part, ast)
     if problems:
         return problems
     try:
         template = compiled(part, source)
     except TemplateSyntaxError as exc:  # unknown filter or test, found when compiling
-        message = (exc.message or "").replace("No filter named", "filtro desconhecido")
+        message = (
+            (exc.message or "")
+            .replace("No filter named", "filtro desconhecido")
+            .replace("No test named", "teste desconhecido")
+        )
         return [TemplateProblem(part, exc.lineno, message)]
     for context in contexts:
         try:

@@ -231,6 +231,15 @@ def read(line: str, barcode: str) -> Boleto | None:
     return None
 
 
+def invalid(line: str, barcode: str) -> bool:
+    """Whether a título's line or barcode fails its FEBRABAN checks (R9): never printed."""
+    try:
+        read(line, barcode)
+    except InvalidBoleto:
+        return True
+    return False
+
+
 def warnings(boleto: Boleto, due_date: datetime.date, amount: Decimal) -> list[str]:
     """What in a valid boleto disagrees with its título: due date (factor) and amount."""
     found = []

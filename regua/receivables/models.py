@@ -141,6 +141,13 @@ class Receivable(DoNotDun):
     )
     digitable_line = models.CharField("linha digitável", max_length=60, blank=True)
     barcode = models.CharField("código de barras", max_length=60, blank=True)
+    # Set by the import when the line or the barcode fails its FEBRABAN check digits
+    # (R9): such a boleto is never printed nor attached.
+    boleto_invalid = models.BooleanField(
+        "boleto inválido",
+        default=False,
+        help_text="linha digitável ou código de barras com dígito verificador errado",
+    )
     our_number = models.CharField("nosso número", max_length=30, blank=True)
     cancelled = models.BooleanField("cancelado", default=False)
     # Set when a snapshot import no longer lists the título: the ERP settled it.

@@ -67,7 +67,7 @@ def work(batch_id: int) -> None:
             chunk = ids[first : first + CHUNK]
             if batch.action == ReviewAction.APPROVE:
                 result = review.approve(chunk, batch.user)
-                dispatch(result.done, "queue")
+                dispatch(result.to_send, "queue")
                 done = {"approved": F("approved") + len(result.done)}
             else:
                 result = review.discard(chunk, batch.user, batch.reason)

@@ -1,7 +1,9 @@
 """Clientes sem e-mail válido (R7) as one work list: customer, títulos, amount, link.
 
 Each run records a ``skipped`` notice with reason ``no_email`` for such a customer
-(the history keeps them, R10); a person needs one line per customer to fix, not
+(``no_address`` in an "Email e Carta" range, where a postal address would have
+done for a letter by post; the history keeps them, R10); a person needs one line
+per customer to fix, not
 a pile of dead notices. Shown after a run (that run's) and on the Painel (the
 last 30 days', leaving out customers whose e-mail has been fixed since).
 """
@@ -15,7 +17,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from regua.dunning.models import DunningRun, Notice, NoticeItem, NoticeStatus
-from regua.dunning.recipients import recipients_for
+from regua.dunning.recipients import has_postal_address, recipients_for
 from regua.receivables.models import Customer, Receivable
 
 DAYS = 30
@@ -29,11 +31,14 @@ class Row:
     amount: Decimal  # their balance today
     last_skipped: datetime.datetime
     fixed: bool  # it has a valid address now
+    no_address: bool = False  # "Email e Carta": no e-mail and no usable postal address either
 
 
 def work_list(*, run: DunningRun | None = None, days: int = DAYS) -> list[Row]:
     """The customers skipped for lack of a valid e-mail, largest open amount first."""
-    notices = Notice.objects.filter(status=NoticeStatus.SKIPPED, reason="no_email")
+    notices = Notice.objects.filter(
+        status=NoticeStatus.SKIPPED, reason__in=("no_email", "no_address")
+    )
     if run is not None:
         notices = notices.filter(run=run)
     else:
@@ -59,16 +64,17 @@ def work_list(*, run: DunningRun | None = None, days: int = DAYS) -> list[Row]:
         counts[customer_id] += 1
         amounts[customer_id] += amount - paid
     customers = Customer.objects.in_bulk(list(last))
-    rows = [
-        Row(
-            customer=customers[pk],
-            titulos=counts[pk],
-            amount=amounts[pk],
-            last_skipped=last[pk],
-            fixed=bool(recipients_for(customers[pk])),
+    without_address = set(
+        notices.filter(reason="no_address").values_list("customer_id", flat=True).distinct()
+    )
+    rows = []
+    for pk in last:
+        customer = customers[pk]
+        no_address = pk in without_address
+        fixed = bool(recipients_for(customer)) or (no_address and has_postal_address(customer))
+        rows.append(
+            Row(customer, counts[pk], amounts[pk], last[pk], fixed=fixed, no_address=no_address)
         )
-        for pk in last
-    ]
     rows.sort(key=lambda row: (-row.amount, row.customer.code))
     return rows
 

@@ -6,8 +6,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils.translation import gettext
+
+from regua import ptbr
 from regua.dunning import calendar
 from regua.letters.charges import compute_charges, rates_for
+from regua.letters.formatting import weekday
 from regua.receivables.models import Receivable
 
 
@@ -30,6 +34,21 @@ class Standing:
     @property
     def moved(self) -> bool:
         return self.effective_due_date != self.receivable.due_date
+
+    @property
+    def due_date_shown(self) -> str:
+        return due_date_shown(self.receivable.due_date, self.effective_due_date)
+
+
+def due_date_shown(due: datetime.date, effective: datetime.date | None) -> str:
+    """As the letters write it (R2): "29/11/2026 (domingo), prorrogado para 30/11/2026"."""
+    if effective is None or effective == due:
+        return ptbr.date(due)
+    return gettext("%(due)s (%(weekday)s), prorrogado para %(effective)s") % {
+        "due": ptbr.date(due),
+        "weekday": weekday(due),
+        "effective": ptbr.date(effective),
+    }
 
 
 def standings(

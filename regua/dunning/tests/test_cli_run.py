@@ -60,6 +60,7 @@ def test_run_json_has_the_pinned_shape(regua_cli, portfolio):
                     {"branch": "1", "document": "100", "installment": "1", "days_overdue": 7,
                      "range": {"start": 1, "end": 15}, "balance": "100.00"},
                 ],
+                "channels": ["email"],  # an extension, after the pinned keys
             },
             {
                 "id": c2.pk,
@@ -75,6 +76,7 @@ def test_run_json_has_the_pinned_shape(regua_cli, portfolio):
                     {"branch": "1", "document": "201", "installment": "1", "days_overdue": 4,
                      "range": {"start": 1, "end": 15}, "balance": "12.00"},
                 ],
+                "channels": ["email"],
             },
         ],
         "skipped": [

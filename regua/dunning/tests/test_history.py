@@ -71,6 +71,7 @@ def test_regua_history_json_lists_every_notice_newest_first(notices, capsys):
     assert set(oldest) == {
         "id", "branch", "customer", "status", "reason", "range", "template", "generation",
         "recipients", "receivables", "created_at", "sent_at", "user",
+        "channels", "posted_at",  # extensions: how the notice travels, when it was posted
     }  # fmt: skip
 
 

@@ -49,16 +49,21 @@ def test_the_sets_of_states_are_consistent():
 
 
 @pytest.mark.parametrize(
-    ("recipients", "generation", "state"),
+    ("recipients", "generation", "postal", "state"),
     [
-        ([], GenerationType.EMAIL, (S.SKIPPED, "no_email")),
-        ([], GenerationType.EMAIL_AND_LETTER, (S.SKIPPED, "no_email")),
-        (["a@b.com.br"], GenerationType.EMAIL, (S.PENDING, "")),
-        (["a@b.com.br"], GenerationType.EMAIL_AND_LETTER, (S.HELD, "")),
+        ([], GenerationType.EMAIL, True, (S.SKIPPED, "no_email", "email")),
+        # R7 as DOMAIN.md now reads: "Email e Carta" without e-mail is a letter-only notice,
+        # held for review, or skipped with no_address without a usable postal address.
+        ([], GenerationType.EMAIL_AND_LETTER, True, (S.HELD, "", "letter")),
+        ([], GenerationType.EMAIL_AND_LETTER, False, (S.SKIPPED, "no_address", "letter")),
+        (["a@b.com.br"], GenerationType.EMAIL, False, (S.PENDING, "", "email")),
+        (["a@b.com.br"], GenerationType.EMAIL_AND_LETTER, False, (S.HELD, "", "email")),
     ],
 )
-def test_a_run_records_a_new_notice_in_the_state_r7_and_r8_give(recipients, generation, state):
-    assert lifecycle.initial_state(recipients, generation) == state
+def test_a_run_records_a_new_notice_in_the_state_r7_and_r8_give(
+    recipients, generation, postal, state
+):
+    assert lifecycle.initial_state(recipients, generation, postal_address=postal) == state
 
 
 @pytest.fixture

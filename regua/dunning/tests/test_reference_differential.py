@@ -246,6 +246,9 @@ class Play:
                 email=email,
                 do_not_dun=paused,
                 do_not_dun_until=None if until is None else self.day(until),
+                # Every other customer has a full postal address (R7's letter-only notice).
+                address="Rua das Flores, 10" if i % 2 else "",
+                zip_code="01001-000" if i % 2 else "",
             )
             for i, (billing, email, paused, until) in enumerate(s.customers)
         ]
@@ -376,6 +379,11 @@ class Play:
                 c.email,
                 tuple(c.invalid_emails),
                 reference.Pause(c.do_not_dun, c.do_not_dun_until),
+                address=c.address,
+                city=c.city,
+                state=c.state,
+                zip_code=c.zip_code,
+                postal_address_invalid=c.postal_address_invalid,
             )  # fmt: skip
             for c in Customer.objects.all()
         }

@@ -157,6 +157,35 @@ def test_a_customer_without_a_valid_email_is_skipped_and_stays_a_candidate(range
     ]
 
 
+def test_in_an_email_and_letter_range_a_customer_without_email_gets_a_letter_only_notice(
+    ranges,
+):
+    """R7: held for review with channel letter; without a usable postal address,
+    skipped with no_address; a letter returned by the post counts as no address."""
+    branch = make_branch()
+    postal = make_customer(
+        "C1", email="", address="Rua das Flores, 10", city="Campinas", zip_code="13010-000"
+    )
+    street_missing = make_customer("C2", email="", city="Campinas", zip_code="13010-000")
+    returned = make_customer(
+        "C3", email="", address="Rua B, 2", zip_code="13010-000", postal_address_invalid=True
+    )
+    for customer in (postal, street_missing, returned):
+        make_receivable(branch, customer, D(2026, 11, 10), document=customer.code)  # 20 days: C
+
+    data = run().as_json()
+
+    assert [(n["customer"], n["status"], n["reason"], n["channels"]) for n in data["notices"]] == [
+        ("C1", "held", None, ["letter"]),
+        ("C2", "skipped", "no_address", ["letter"]),
+        ("C3", "skipped", "no_address", ["letter"]),
+    ]
+    letter = Notice.objects.get(customer=postal)
+    assert (letter.status, letter.channels) == ("held", "letter")
+    assert letter.items.get().blocks  # held blocks (R5); the skipped ones do not
+    assert not NoticeItem.objects.filter(notice__customer=returned).get().blocks
+
+
 def tables():
     return {
         model.__name__: model.objects.count()

@@ -4,6 +4,7 @@ import base64
 import datetime
 import io
 import re
+from typing import Any
 
 import pypdf
 import zxingcpp
@@ -25,6 +26,7 @@ def make_held_notice(
     run: DunningRun | None = None,
     effective_due_dates: dict[int, datetime.date] | None = None,
     user: str = "ana",
+    **fields: Any,
 ) -> Notice:
     """``regua.test.make_notice`` with the letters tests' defaults: held, made on 28/11/2026."""
     return test.make_notice(
@@ -35,6 +37,7 @@ def make_held_notice(
         run=run,
         user=user,
         effective_due_dates=effective_due_dates,
+        **fields,
     )
 
 

@@ -101,3 +101,16 @@ def test_a_range_without_the_option_attaches_no_boleto(smtp_inbox):  # noqa: F81
     message = email.message_from_bytes(raw, policy=email.policy.default)
     [letter] = list(message.iter_attachments())
     assert letter.get_filename() == f"carta-{notice.pk}.pdf"
+
+
+def test_a_titulo_stored_as_invalid_gets_no_boleto_attached():
+    from regua.letters.boleto import attachable
+
+    branch, customer = make_branch("1"), make_customer()
+    barcode = barcode_for(D(2026, 11, 2), "480.00", "1234560000000000178000123")
+    valid = make_receivable(branch, customer, D(2026, 11, 2), "480.00", barcode=barcode)
+    flagged = make_receivable(
+        branch, customer, D(2026, 11, 2), "480.00", barcode=barcode, boleto_invalid=True
+    )
+    assert attachable(valid)
+    assert not attachable(flagged)

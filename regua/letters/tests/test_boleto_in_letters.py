@@ -73,3 +73,8 @@ def test_the_letter_prints_the_valid_line_drops_the_broken_one_and_offers_a_new_
         assert text.count(LINE) == 1, where  # A1's only; A3's boleto names 14/11
         assert broken_line not in text, where
         assert "novo boleto disponível a pedido" in text, where
+
+
+def test_a_line_the_import_stored_as_invalid_is_never_printed():
+    # Even with check digits that read well now, the stored flag keeps it off the letter.
+    assert boleto_shown(LINE, BARCODE, D(2026, 11, 14), invalid=True) == ("", False)

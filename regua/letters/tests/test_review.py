@@ -154,3 +154,22 @@ def test_printing_a_run_without_held_letters_says_so():
     run = DunningRun.objects.create(user="ana", reference_date=D(2026, 11, 28))
     with pytest.raises(ReviewError, match=f"A emissão {run.pk} não tem cartas"):
         held_letters_pdf(run)
+
+
+def test_render_ahead_stores_the_oldest_held_letters_pdfs_a_few_at_a_time(branch, letter_range):
+    from regua.letters.review import render_ahead
+
+    notices = [held(branch, letter_range, name=f"CLIENTE {n}") for n in range(3)]
+    set_state(held(branch, letter_range, name="JA ENVIADA"), NoticeStatus.SENT)
+
+    assert render_ahead(limit=2) == 2
+    built = [n.pk for n in notices if stored_pdf_or_none(n)]
+    assert built == [notices[0].pk, notices[1].pk]
+    assert render_ahead(limit=2) == 1
+    assert render_ahead(limit=2) == 0  # only held letters, each once
+    assert "CLIENTE 2" in pdf_text(stored_pdf(notices[2]))
+
+
+def stored_pdf_or_none(notice):
+    notice.refresh_from_db(fields=["pdf"])
+    return notice.pdf

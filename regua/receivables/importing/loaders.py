@@ -469,7 +469,7 @@ class _ReceivableKeyed(Loader):
 
 class ReceivableLoader(_ReceivableKeyed):
     create_requires = ("customer_id", "due_date", "amount")
-    also_fetch = ("settled",)
+    also_fetch = ("settled", "boleto_invalid")
 
     def __init__(self, result: ImportResult, present: dict[str, Column], user: str) -> None:
         super().__init__(result, present, user)
@@ -522,14 +522,18 @@ class ReceivableLoader(_ReceivableKeyed):
         that disagree) is reported with its row and column, and never printed nor
         attached (the letters check it again); a due date or amount that differs
         from the título's is a warning only (an open amount, a discount)."""
+        if "digitable_line" not in row.values and "barcode" not in row.values:
+            return  # the file says nothing of the boleto: the stored flag stands
         line = row.values.get("digitable_line") or ""
         barcode = row.values.get("barcode") or ""
+        row.values["boleto_invalid"] = False
         if not (line or barcode):
             return
         column = self.column_of("digitable_line" if line else "barcode")
         try:
             read = codes.read(line, barcode)
         except codes.InvalidBoleto as exc:
+            row.values["boleto_invalid"] = True
             self.result.add_warning(
                 RowError(
                     row.number,
@@ -567,6 +571,9 @@ class ReceivableLoader(_ReceivableKeyed):
 
     def extra_changes(self, row: Row, stored: tuple[Any, ...], changes: dict[str, Any]) -> None:
         super().extra_changes(row, stored, changes)
+        invalid = row.values.get("boleto_invalid")
+        if invalid is not None and invalid != stored[self.position["boleto_invalid"]]:
+            changes["boleto_invalid"] = invalid
         if stored[self.position["settled"]]:
             # Listed again: the ERP has it open after all (its presumed payment is reversed).
             changes["settled"] = False

@@ -41,6 +41,22 @@ def test_changing_a_customers_emails_clears_the_refused_addresses():
     assert Customer.objects.get(code="2").invalid_emails == ["velho@x.com.br"]
 
 
+def test_changing_a_customers_address_clears_the_returned_letters_mark():
+    run(
+        "customers",
+        "code;name;address;zip_code\n1;ANA;Rua A, 1;01001-000\n2;BIA;Rua B, 2;01001-000\n",
+    )
+    Customer.objects.update(postal_address_invalid=True)
+
+    run(
+        "customers",
+        "code;name;address;zip_code\n1;ANA;Rua Nova, 10;01001-000\n2;BIA;Rua B, 2;01001-000\n",
+    )
+
+    assert not Customer.objects.get(code="1").postal_address_invalid
+    assert Customer.objects.get(code="2").postal_address_invalid  # same address: still returned
+
+
 def test_cells_that_look_like_formulas_are_stored_as_text():
     run("customers", "code;name;phone;address\n1;=1+1;+55 11 3000-0000;@rua\n2;-ANA;-;x\n")
     one = Customer.objects.get(code="1")

@@ -7,8 +7,15 @@ from django import template
 from django.utils import timezone
 
 from regua import ptbr
+from regua.web.standing import due_date_shown
 
 register = template.Library()
+
+
+@register.filter
+def due_shown(due: datetime.date, effective: datetime.date | None) -> str:
+    """The due date, and the business day it moved to when it moved (R2)."""
+    return due_date_shown(due, effective)
 
 
 @register.filter

@@ -70,3 +70,20 @@ def log_in(page, username: str, password: str) -> None:
     page.get_by_label("Senha").fill(password)
     page.get_by_role("button", name="Entrar").click()
     page.wait_for_url(page.base_url + "/")
+
+
+@pytest.fixture
+def worker():
+    """`regua worker` beside the server: it runs the queued tasks (review batches, print
+    batches) and delivers what they approved."""
+    import threading
+
+    from regua.delivery import outbox
+    from regua.delivery.worker import Worker
+
+    thread = threading.Thread(target=Worker(interval=0.2).run, name="test-worker", daemon=True)
+    thread.start()
+    yield thread
+    outbox.SHUTDOWN.set()
+    thread.join(120)
+    outbox.SHUTDOWN.clear()

@@ -40,7 +40,7 @@ def administrator(db):
     return make_user("ana", "administrator")
 
 
-from regua.web.tests.browser import browser_page  # noqa: E402, F401 - the browser tests' fixture
+from regua.web.tests.browser import browser_page, worker  # noqa: E402, F401 - fixtures
 
 
 @pytest.fixture

@@ -3,15 +3,12 @@ matching" is approved in the background with its progress, the workers send them
 SMTP server; a bulk discard records its reason on every notice (R8)."""
 
 import datetime
-import threading
 import time
 
 import pytest
 from playwright.sync_api import expect
 
-from regua.delivery import outbox
 from regua.delivery.configuration import configure_email
-from regua.delivery.worker import Worker
 from regua.dunning.models import Notice
 from regua.test import make_branch, make_customer, make_notice, make_range, make_receivable
 from regua.web.tests.browser import log_in, screenshot
@@ -21,17 +18,6 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
 ]
-
-
-@pytest.fixture
-def worker():
-    """`regua worker` beside the server: it runs the review batch and delivers what it approved."""
-    thread = threading.Thread(target=Worker(interval=0.2).run, name="test-worker", daemon=True)
-    thread.start()
-    yield thread
-    outbox.SHUTDOWN.set()
-    thread.join(120)
-    outbox.SHUTDOWN.clear()
 
 
 def held_letters(count: int) -> None:

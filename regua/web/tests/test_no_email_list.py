@@ -77,3 +77,27 @@ def test_the_whole_list_has_a_page_of_its_own(client, two_runs):
     assert "nos últimos 30 dias" in page
     assert "PADARIA SEM EMAIL" in page and "BAR DO ZE" in page
     assert "MERCADO BOA VISTA" not in page
+
+
+def test_a_customer_without_email_or_postal_address_in_an_email_and_letter_range_is_listed(
+    client, operator
+):
+    make_range(1, 30, 2, "email_and_letter")
+    branch = make_branch("1")
+    nowhere = make_customer("2004", name="SEM NADA LTDA", email="")
+    postal = make_customer(
+        "2005", name="SO CORREIO LTDA", email="", address="Rua A, 1", zip_code="01001-000"
+    )
+    make_receivable(branch, nowhere, datetime.date(2026, 11, 16), "50.00", document="441")
+    make_receivable(branch, postal, datetime.date(2026, 11, 16), "60.00", document="551")
+    run = execute_run(datetime.date(2026, 11, 30), user="ana").run
+    assert run is not None
+    client.force_login(operator)
+
+    page = client.get(reverse("run", args=[run.pk])).content.decode()
+
+    work = page.split('id="no-email-title"')[1]
+    assert "2004 – SEM NADA LTDA" in work
+    assert "sem endereço postal completo para a carta pelo correio" in work
+    assert "SO CORREIO LTDA" not in work  # a letter by post goes to review instead
+    assert Notice.objects.get(customer=postal).status == "held"

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from regua.audit.models import AuditEntry
 from regua.receivables.models import Pause
-from regua.test import make_branch, make_receivable
+from regua.test import make_branch, make_notice, make_range, make_receivable
 from regua.web.tests.conftest import make_user
 from regua.web.tests.world import make_world
 
@@ -67,6 +67,24 @@ def test_a_due_date_on_a_holiday_shows_the_business_day_it_moved_to_and_why(clie
     assert "passou para o próximo dia útil (Lei 7.089/83)" in page
     assert "15/11/2026 – Proclamação da República" in page
     assert "14 dias de atraso" in page  # from the 16th, not the 15th
+
+
+def test_a_moved_due_date_shows_both_dates_on_the_titulo_and_the_customer_pages(client, world):
+    moved = make_receivable(
+        world.receivable.branch,
+        world.customer,
+        datetime.date(2026, 11, 29),  # a Sunday
+        "100.00",
+        document="778",
+    )
+    page = client.get(reverse("receivable", args=[moved.pk])).content.decode()
+    assert '<dd id="due-date">29/11/2026 (domingo), prorrogado para 30/11/2026</dd>' in page
+
+    page = client.get(reverse("customer", args=[world.customer.pk])).content.decode()
+    assert "<td>29/11/2026 (domingo), prorrogado para 30/11/2026</td>" in page
+    # A due date on a business day is shown alone.
+    due = world.receivable.due_date.strftime("%d/%m/%Y")
+    assert f"<td>{due}</td>" in page
 
 
 @pytest.mark.parametrize("typed", ["123456", "123456/1", "123456-1", "1/123456/1", " 123456 / 1 "])
@@ -192,3 +210,33 @@ def test_a_bad_pause_is_refused_with_a_message_and_nothing_written(client, world
 
     assert message in response.content.decode()
     assert not Pause.objects.filter(lifted_at__isnull=True).exists()
+
+
+def test_a_boleto_the_import_found_invalid_is_said_on_the_titulo_page(client, world):
+    flagged = make_receivable(
+        world.receivable.branch,
+        world.customer,
+        datetime.date(2026, 11, 20),
+        "100.00",
+        document="779",
+        digitable_line="23791.23454 60000.012348 56780.001238 8 16300000234568",
+        boleto_invalid=True,
+    )
+    page = client.get(reverse("receivable", args=[flagged.pk])).content.decode()
+    assert "não é impresso nas cartas nem anexado" in page
+    page = client.get(reverse("receivable", args=[world.receivable.pk])).content.decode()
+    assert 'id="boleto-invalid"' not in page
+
+
+def test_the_notice_page_shows_a_moved_due_date_with_both_dates(client, world):
+    moved = make_receivable(
+        world.receivable.branch, world.customer, datetime.date(2026, 11, 29), "80.00"
+    )
+    notice = make_notice(
+        make_range(-5, -1),
+        [moved],
+        status="sent",
+        effective_due_dates={moved.pk: datetime.date(2026, 11, 30)},
+    )
+    page = client.get(reverse("notice", args=[notice.pk])).content.decode()
+    assert "<td>29/11/2026 (domingo), prorrogado para 30/11/2026</td>" in page

@@ -45,6 +45,12 @@ MATRIX: dict[str, tuple[Any, ...]] = {
     "review_bulk": ("POST", {}, "supervisor"),  # nothing ticked: back with the message
     "review_batch": ("GET", {"pk": "review_batch"}, "supervisor"),
     "review_discard": ("POST", {"pk": "notice"}, "supervisor"),
+    "print_queue": ("GET", {}, "supervisor"),
+    "print_batch_create": ("POST", {}, "supervisor"),  # empty queue: back with the message
+    "print_batch": ("GET", {"number": 7}, "supervisor"),
+    "print_batch_pdf": ("POST", {"number": 7}, "supervisor"),  # no letters: back to the batch
+    "print_batch_posted": ("POST", {"number": 7}, "supervisor"),
+    "notice_returned": ("POST", {"pk": "notice"}, "supervisor"),  # not posted: refused, back
     "pending": ("GET", {}, "supervisor"),
     "notice_resend": ("POST", {"pk": "notice"}, "supervisor"),
     "notice_discard": ("POST", {"pk": "notice"}, "supervisor"),

@@ -10,6 +10,7 @@ from django.utils import timezone
 from regua.delivery.messages import compose
 from regua.delivery.models import CapturedEmail, Schedule
 from regua.dunning.models import DelayRange, DunningRun, Holiday, Notice
+from regua.letters.models import PrintBatch
 from regua.receivables.models import Customer, Pause, Receivable
 from regua.test import (
     make_branch,
@@ -35,6 +36,7 @@ class World:
     receivable: Receivable
     pause: Pause
     review_batch: ReviewBatch
+    print_batch: PrintBatch
 
     @property
     def run(self) -> DunningRun:
@@ -118,6 +120,7 @@ def make_world(user: User) -> World:
             lifted_by="chefe",
             lifted_at=timezone.now(),
         ),
+        print_batch=PrintBatch.objects.create(number=7, created_by="chefe", state="ready"),
         review_batch=ReviewBatch.objects.create(
             action="discard", reason="teste", user="chefe", total=0, finished_at=timezone.now()
         ),

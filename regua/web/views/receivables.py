@@ -10,6 +10,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from regua import ptbr
+from regua.dunning import lifecycle
 from regua.dunning.models import Notice, NoticeItem
 from regua.receivables import pauses
 from regua.receivables.models import Pause, Receivable
@@ -17,13 +19,13 @@ from regua.web.permissions import requires
 from regua.web.standing import standings
 from regua.web.views.pauses import PauseForm
 
-CHANNEL_LABELS = {"email": "E-mail", "letter": "Carta"}
-
 
 def channels(notice: Notice) -> list[str]:
-    """How the notice went (DOMAIN's channels), in words; e-mail where none is recorded."""
-    recorded = getattr(notice, "channels", None) or ["email"]
-    return [CHANNEL_LABELS.get(channel, channel) for channel in recorded]
+    """How the notice went (DOMAIN's channels), in words, with the posting when there was one."""
+    words = [str(lifecycle.Channel(c).label) for c in lifecycle.channels_of(notice)]
+    if notice.posted_at:
+        words[-1] += f" (postada em {ptbr.date(timezone.localdate(notice.posted_at))})"
+    return words
 
 
 _SEPARATOR = re.compile(r"\s*[/\-]\s*")

@@ -14,6 +14,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
 from regua.delivery import dispatch
+from regua.dunning import lifecycle
 from regua.dunning.models import DunningRun, Notice
 from regua.letters import review
 from regua.receivables.models import Branch
@@ -36,6 +37,7 @@ LISTED = (
     "range_end",
     "recipients",
     "status",
+    "channels",
 )
 SORTS = {
     "": ("run_id", "branch__code", "customer__name", "id"),
@@ -58,7 +60,8 @@ def _money(text: str) -> Decimal | None:
 
 
 def filtered(params: Any) -> tuple[QuerySet[Notice], dict[str, str], list[str]]:
-    """The held letters matching Revisão's filters (branch, range, template, run, amount),
+    """The held letters matching Revisão's filters (branch, range, template, run, channel,
+    amount),
     sorted as asked; with the filters as given and the problems found in them."""
     notices = review.held_notices()
     given = {name: (params.get(name) or "").strip() for name in FILTERS}
@@ -77,6 +80,12 @@ def filtered(params: Any) -> tuple[QuerySet[Notice], dict[str, str], list[str]]:
                 problems.append(
                     f"Filtro {FILTERS[name]} inválido: {given[name]!r} não é um número."
                 )
+    if given["canal"] == "carta":
+        notices = notices.filter(channels=lifecycle.LETTER)
+    elif given["canal"] == "email":
+        notices = notices.exclude(channels=lifecycle.LETTER)
+    elif given["canal"]:
+        problems.append(f"Filtro canal inválido: {given['canal']!r}; use email ou carta.")
     for name, lookup in (("valor_min", "total_balance__gte"), ("valor_max", "total_balance__lte")):
         if given[name]:
             amount = _money(given[name])
@@ -97,6 +106,7 @@ FILTERS = {
     "emissao": "emissão",
     "valor_min": "valor mínimo",
     "valor_max": "valor máximo",
+    "canal": "canal",
 }
 
 
@@ -225,8 +235,11 @@ def _report(request: HttpRequest, result: review.ReviewResult, done: str) -> Non
 def review_approve(request: HttpRequest, pk: int) -> HttpResponse:
     notice = get_object_or_404(Notice, pk=pk)
     result = review.approve([notice.pk], request.user)
-    dispatch(result.done, "queue")
-    _report(request, result, "Carta {id} aprovada: enviando com a carta em PDF.")
+    dispatch(result.to_send, "queue")
+    if result.by_post:
+        _report(request, result, "Carta {id} aprovada: está na fila de cartas para imprimir.")
+    else:
+        _report(request, result, "Carta {id} aprovada: enviando com a carta em PDF.")
     return redirect(_next_held())
 
 

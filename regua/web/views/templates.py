@@ -1,12 +1,14 @@
 """Modelos: edit the three letter templates with a live preview on sample data."""
 
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from regua.letters import sandbox
+from regua.letters import blocks, sandbox
 from regua.letters.demand import demand_warnings
 from regua.letters.editing import save_template
 from regua.letters.models import TEMPLATE_PARTS, LetterTemplate
@@ -14,9 +16,21 @@ from regua.letters.rendering import preview
 from regua.letters.sandbox import TemplateInvalid
 from regua.web.permissions import requires
 
+BLOCKS_MODE = "blocos"
+
 
 class TemplateForm(forms.Form):
     name = forms.CharField(label="Nome", max_length=100, required=False)
+    # Absent (the API's and the import's way, or an old form): the Jinja as given.
+    mode = forms.ChoiceField(
+        label="Como editar",
+        required=False,
+        choices=[
+            (BLOCKS_MODE, "Blocos de texto, com marcadores como [valor total vencido]"),
+            ("jinja", "Jinja completo (avançado)"),
+        ],
+        widget=forms.RadioSelect,
+    )
     subject = forms.CharField(label="Assunto", max_length=300, required=False)
     body_text = forms.CharField(
         label="E-mail (texto)",
@@ -34,8 +48,53 @@ class TemplateForm(forms.Form):
         label="Carta (HTML)", required=False, strip=False, widget=forms.Textarea(attrs={"rows": 12})
     )
 
-    def parts(self) -> dict[str, str]:
-        return {part: self.cleaned_data.get(part) or "" for part in TEMPLATE_PARTS}
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for block in blocks.BLOCKS:
+            widget: forms.Widget = (
+                forms.TextInput(attrs={"class": "block-text"})
+                if block == "block_subject"
+                else forms.Textarea(attrs={"rows": 3, "class": "block-text"})
+            )
+            self.fields[block] = forms.CharField(
+                label=sandbox.BLOCK_LABELS[block],
+                required=False,
+                max_length=300 if block == "block_subject" else 5000,
+                widget=widget,
+            )
+
+    def block_fields(self) -> list[forms.BoundField]:
+        return [self[block] for block in blocks.BLOCKS]
+
+    def jinja_fields(self) -> list[forms.BoundField]:
+        return [self[part] for part in TEMPLATE_PARTS if part != "name"]
+
+    def parts(self) -> dict[str, Any]:
+        """What ``save_template`` takes: the Jinja parts, the blocks and the switch."""
+        values: dict[str, Any] = {
+            part: self.cleaned_data.get(part) or "" for part in TEMPLATE_PARTS
+        }
+        # Blocks the page did not show (a template of its own Jinja) keep what is stored.
+        values.update(
+            {
+                block: self.cleaned_data.get(block) or ""
+                for block in blocks.BLOCKS
+                if self.add_prefix(block) in self.data
+            }
+        )
+        values["uses_blocks"] = self.cleaned_data.get("mode") == BLOCKS_MODE
+        return values
+
+
+def _initial(template: LetterTemplate) -> dict[str, Any]:
+    """The saved template; blocks never written start from the suggested wording."""
+    initial: dict[str, Any] = {part: getattr(template, part) for part in TEMPLATE_PARTS}
+    written = {block: getattr(template, block) for block in blocks.BLOCKS}
+    if not any(written.values()):
+        written = dict(blocks.SUGGESTED_BLOCKS.get(template.number, {}))
+    initial.update(written)
+    initial["mode"] = BLOCKS_MODE if template.uses_blocks else "jinja"
+    return initial
 
 
 @requires("letters.manage_templates")
@@ -51,7 +110,9 @@ def template_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def template_edit(request: HttpRequest, number: int) -> HttpResponse:
     template = get_object_or_404(LetterTemplate, number=number)
-    initial = {part: getattr(template, part) for part in TEMPLATE_PARTS}
+    initial = _initial(template)
+    if request.GET.get("modo") == BLOCKS_MODE:  # "Editar por blocos de texto"
+        initial["mode"] = BLOCKS_MODE
     form = TemplateForm(request.POST or None, initial=initial)
     problems: list[sandbox.TemplateProblem] = []
     if request.method == "POST" and form.is_valid():
@@ -61,9 +122,10 @@ def template_edit(request: HttpRequest, number: int) -> HttpResponse:
             problems = error.problems
         else:
             messages.success(request, f"Modelo {number} salvo.")
-            for warning in demand_warnings(form.parts()):
+            for warning in demand_warnings(blocks.resolved(form.parts())):
                 messages.warning(request, warning)
             return redirect("templates")
+    uses_blocks = form["mode"].value() == BLOCKS_MODE
     return render(
         request,
         "web/template_edit.html",
@@ -73,6 +135,11 @@ def template_edit(request: HttpRequest, number: int) -> HttpResponse:
             "form": form,
             "problems": problems,
             "variables": sandbox.VARIABLES,
+            "placeholders": blocks.PLACEHOLDERS,
+            # Blocks shown: the Jinja is the advanced view, closed unless it has a problem.
+            # A template of its own Jinja shows that Jinja, and a way to the blocks.
+            "uses_blocks": uses_blocks,
+            "advanced_open": not uses_blocks or any(p.part in TEMPLATE_PARTS for p in problems),
             "filters": sandbox.FILTERS,
         },
     )
@@ -82,7 +149,7 @@ def _preview_of(request: HttpRequest) -> tuple[TemplateForm, object, list[sandbo
     form = TemplateForm(request.POST)
     form.is_valid()
     try:
-        return form, preview(form.parts(), with_pdf=False), []
+        return form, preview(blocks.resolved(form.parts()), with_pdf=False), []
     except TemplateInvalid as error:
         return form, None, error.problems
 
@@ -108,7 +175,7 @@ def template_preview_pdf(request: HttpRequest, number: int) -> HttpResponse:
     form = TemplateForm(request.POST)
     form.is_valid()
     try:
-        rendered = preview(form.parts(), with_pdf=True)
+        rendered = preview(blocks.resolved(form.parts()), with_pdf=True)
     except TemplateInvalid as error:
         return render(
             request,

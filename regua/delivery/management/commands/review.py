@@ -81,7 +81,7 @@ class Command(BaseCommand):
 
     def handle_approve(self, user: str, options: dict[str, Any]) -> None:
         result = review.approve(options["ids"], user)
-        dispatch(result.done, "queue" if options["no_wait"] else "now")
+        dispatch(result.to_send, "queue" if options["no_wait"] else "now")
         statuses = dict(Notice.objects.filter(pk__in=result.done).values_list("pk", "status"))
         for notice_id in result.done:
             label = NoticeStatus(statuses[notice_id]).label

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from regua.audit.cli import acting_user
 from regua.letters import editing
+from regua.letters.blocks import PLACEHOLDERS
 from regua.letters.management.commands._cli import add_subcommand, subcommands
 from regua.letters.models import LetterSettings
 from regua.letters.sandbox import FILTERS, VARIABLES
@@ -50,12 +51,18 @@ class Command(BaseCommand):
             actions,
             parser,
             "settings",
-            "Mostra ou altera o prazo e as medidas da notificação extrajudicial (modelo 3).",
+            "Mostra ou altera o prazo e as medidas da notificação extrajudicial (modelo 3) e "
+            "se as cartas enviadas por e-mail também vão pelo correio.",
         )
         settings.add_argument("--notice-days", type=int, metavar="DIAS", help="prazo em dias")
         settings.add_argument("--measures", metavar="TEXTO", help="medidas após o prazo")
         settings.add_argument(
             "--legal-basis", metavar="TEXTO", help="fundamento legal citado (vazio: nenhum)"
+        )
+        settings.add_argument(
+            "--post-emailed-letters",
+            choices=["sim", "nao"],
+            help="postar também as cartas enviadas por e-mail (padrão: nao)",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -92,6 +99,9 @@ class Command(BaseCommand):
         self.stdout.write("Filtros ({{ valor|filtro }}):")
         for item in FILTERS:
             self.stdout.write(f"  {item.name:28} {item.description}")
+        self.stdout.write("Marcadores dos blocos de texto (editados na página do modelo):")
+        for placeholder in PLACEHOLDERS:
+            self.stdout.write(f"  {'[' + placeholder.name + ']':28} {placeholder.description}")
 
     def handle_settings(self, options: dict[str, Any]) -> None:
         changes = {
@@ -103,6 +113,8 @@ class Command(BaseCommand):
             )
             if options[option] is not None
         }
+        if options["post_emailed_letters"] is not None:
+            changes["post_emailed_letters"] = options["post_emailed_letters"] == "sim"
         if changes:
             user = acting_user(options, editing.PERMISSION)
             try:
@@ -117,4 +129,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Medidas após o prazo: {settings.final_notice_measures}")
         self.stdout.write(
             f"Fundamento legal: {settings.final_notice_legal_basis or '(nenhum citado)'}"
+        )
+        self.stdout.write(
+            "Postar também as cartas enviadas por e-mail: "
+            + ("sim" if settings.post_emailed_letters else "não")
         )
