@@ -142,22 +142,29 @@ def json_notices(
     """``regua run --dry-run --json``'s document from ``read``'s rows, with ``json.dumps``.
 
     The same shape as the command's: one notice a line for each customer and
-    branch (R6's default grouping), under
-    the highest range among its títulos, its recipients, and every título as an
-    item (days overdue, its range, the balance). No decision is taken, so no
-    título is skipped: every one the read found is written.
+    branch (R6's default grouping), under the highest range among its títulos,
+    its recipients, and every título as an item (days overdue, its range, the
+    balance). No decision is taken, so no título is skipped: every one the read
+    found is written.
     """
     by_day: dict[int, tuple[int, int, int, str, int]] = {}
     for delay_range in ranges:
         for day in range(delay_range[1], delay_range[2] + 1):
             by_day[day] = delay_range
+    # One {"start", "end"} object a range, shared by its items; a due date's days
+    # overdue and range worked out once per distinct date (as Régua's selection does).
+    spans = {r: {"start": r[1], "end": r[2]} for r in ranges}
+    days_of: dict[Any, tuple[int, Any]] = {}
     customers: dict[tuple[int, int], list[Any]] = {}
     for row in rows:
         due = row[7]
-        if isinstance(due, str):
-            due = datetime.date.fromisoformat(due)
-        days = (reference - due).days
-        delay_range = by_day.get(days)
+        known = days_of.get(due)
+        if known is None:
+            days = (
+                reference - (datetime.date.fromisoformat(due) if isinstance(due, str) else due)
+            ).days
+            known = days_of[due] = (days, by_day.get(days))
+        days, delay_range = known
         if delay_range is None:
             continue  # a window's edge moved by a weekend: not in a range today
         item = (row[2], row[5], row[6], days, delay_range, f"{row[8] - row[9]:.2f}")
@@ -191,7 +198,7 @@ def json_notices(
                         "document": document,
                         "installment": installment,
                         "days_overdue": days,
-                        "range": {"start": r[1], "end": r[2]},
+                        "range": spans[r],
                         "balance": balance,
                     }
                     for b, document, installment, days, r, balance in items
