@@ -48,7 +48,7 @@ class Sizes:
     startup_repeat: int = 10  # B0: each command this many times, the fastest counts
 
 
-QUICK = Sizes(4_000, 20_000, 200, 20, 200, 400, 2_000, 4_000, 20_000, timeout=300, startup_repeat=5)
+QUICK = Sizes(4_000, 20_000, 200, 20, 200, 400, 2_000, 4_000, 20_000, timeout=300, startup_repeat=3)
 FULL = Sizes(200_000, 1_000_000, 5_000, 200, 5_000, 20_000, 100_000, 200_000, 1_000_000, 3_600)
 
 
