@@ -285,7 +285,8 @@ class Courier:
             Notice.objects.filter(
                 pk__in=list(previous), status=NoticeStatus.SENDING, claimed_by=self.worker_id
             )
-            .select_related("branch", "customer", "template")
+            # The range too: whether the e-mail carries boletos is the range's choice.
+            .select_related("branch", "customer", "template", "delay_range")
             .order_by("pk")
         )
         batch = Batch(notices=notices, previous=previous)
@@ -410,8 +411,15 @@ class Courier:
                 groups += 1
             if not in_flight:
                 return tally
+            waited = time.monotonic()
             self.wait(in_flight[0], in_flight)
+            committed = time.monotonic()
             tally.update(self.commit(in_flight.popleft()))
+            logger.debug(
+                "grupo entregue: esperou %.0f ms pelas conexões, gravado em %.0f ms",
+                (committed - waited) * 1000,
+                (time.monotonic() - committed) * 1000,
+            )
             if after_group is not None:
                 after_group()
 
