@@ -10,7 +10,7 @@ import datetime
 import pytest
 
 from regua.delivery import outbox
-from regua.delivery.models import CapturedEmail
+from regua.delivery.models import CapturedEmail, EmailSettings
 from regua.delivery.outbox import deliver_due, deliver_now
 from regua.delivery.tests.builders import make_notices, refreshed, use_server
 from regua.delivery.tests.smtpserver import SmtpServer
@@ -152,3 +152,22 @@ def test_capture_mode_keeps_each_message_with_its_own_group(settings):
     assert tally["sent"] == len(notices)
     captured = sorted(CapturedEmail.objects.values_list("notice_id", flat=True))
     assert captured == sorted(n.pk for n in notices)
+
+
+def test_the_leases_are_renewed_while_a_slow_group_is_on_the_connections(smtp_server, settings):
+    settings.REGUA_SMTP_CONNECTIONS = 1
+    settings.REGUA_DELIVERY_LEASE_SECONDS = 0.6
+    use_server(smtp_server)
+    smtp_server.handler.delay = 0.5  # three messages: 1.5 s, well past one lease
+    notices = make_notices(3)
+    claimed = outbox.claim("slow-worker", domain="exemplo.com.br")
+
+    with outbox.Courier(EmailSettings.load(), "slow-worker") as courier:
+        batch = courier.prepare(claimed)
+        courier.send(batch)
+        # A sweeper now finds no lease run out: the worker renewed them while it waited.
+        assert outbox.expire_leases() == 0
+        tally = courier.commit(batch)
+
+    assert tally["sent"] == 3
+    assert {refreshed(n).status for n in notices} == {"sent"}
