@@ -77,8 +77,8 @@ GROUPS_IN_FLIGHT = 2
 # every notice it had claimed and not yet committed.
 MOST_UNCERTAIN_PER_WORKER = GROUP_SIZE * GROUPS_IN_FLIGHT
 
-# Set by the worker on SIGTERM: every delivery loop in the process stops
-# after the message in flight and hands back what it had not started.
+# Set by the worker on SIGTERM: every delivery loop in the process stops after
+# the messages in flight (one per connection) and hands back what it had not started.
 SHUTDOWN = threading.Event()
 
 # What an attempt writes besides the state lifecycle.outcome decides.
