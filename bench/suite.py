@@ -45,7 +45,7 @@ class Sizes:
     timeout: float  # seconds any one command may take
 
 
-QUICK = Sizes(4_000, 20_000, 200, 20, 200, (200, 400), 400, 2_000, 4_000, 20_000, timeout=300)
+QUICK = Sizes(4_000, 20_000, 200, 20, 200, (100, 200), 400, 2_000, 4_000, 20_000, timeout=300)
 FULL = Sizes(
     200_000,
     1_000_000,
