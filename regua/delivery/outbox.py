@@ -68,13 +68,15 @@ logger = logging.getLogger(__name__)
 
 AUTOMATIC = "automatic"
 # Small groups: a crash leaves few notices uncertain, yet a commit is shared
-# by enough messages to keep up with the server.
-GROUP_SIZE = 25
+# by enough messages to keep up with the server, and a group keeps each of the
+# default 4 connections busy for 3 messages while the next one is rendered.
+GROUP_SIZE = 12
 # Groups a worker holds claimed at once: one on the connections, the next
 # rendered and waiting behind it (see Courier.deliver).
 GROUPS_IN_FLIGHT = 2
 # What one worker killed with SIGKILL can leave "sending", hence uncertain:
-# every notice it had claimed and not yet committed.
+# every notice it had claimed and not yet committed (24; one group of 25
+# before the connections were K).
 MOST_UNCERTAIN_PER_WORKER = GROUP_SIZE * GROUPS_IN_FLIGHT
 
 # Set by the worker on SIGTERM: every delivery loop in the process stops after
