@@ -79,6 +79,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             if "B3" in which:
                 log(f"{engine.label}: B3")
                 rows += bench.b3(engine)
+                log(f"{engine.label}: B3 with latency")
+                rows += bench.b3_latency(engine)
             if "B4" in which:
                 log(f"{engine.label}: B4")
                 rows += bench.b4(engine)

@@ -40,6 +40,8 @@ class Sizes:
     b2_emails: int
     b2_letters: int
     b3_notices: int
+    # B3 under a provider's latency: one worker, then two workers (issue 18: 10,000; 0: not run).
+    b3_latency_notices: tuple[int, int]
     b4_customers: int
     b4_receivables: int
     b5_customers: int
@@ -48,8 +50,37 @@ class Sizes:
     startup_repeat: int = 10  # B0: each command this many times, the fastest counts
 
 
-QUICK = Sizes(4_000, 20_000, 200, 20, 200, 400, 2_000, 4_000, 20_000, timeout=300, startup_repeat=3)
-FULL = Sizes(200_000, 1_000_000, 5_000, 200, 5_000, 20_000, 100_000, 200_000, 1_000_000, 3_600)
+QUICK = Sizes(
+    4_000,
+    20_000,
+    200,
+    20,
+    200,
+    (100, 0),
+    400,
+    2_000,
+    4_000,
+    20_000,
+    timeout=300,
+    startup_repeat=3,
+)
+FULL = Sizes(
+    200_000,
+    1_000_000,
+    5_000,
+    200,
+    5_000,
+    (2_000, 10_000),
+    20_000,
+    100_000,
+    200_000,
+    1_000_000,
+    timeout=3_600,
+)
+# What a provider nearby takes to answer each SMTP command, in B3's latency rows.
+LATENCY_MS = 25
+# SMTP connections per worker in B3 (REGUA_SMTP_CONNECTIONS; Régua's default).
+CONNECTIONS = 4
 
 
 @dataclass
@@ -153,8 +184,9 @@ class Bench:
     def workers(self, db: BenchDatabase, n: int) -> tuple[float, float]:
         """Wall seconds and peak MB of ``n`` ``regua worker --until-done`` at once."""
         argv = [REGUA, "worker", "--until-done"]
-        self.log(f"  [{db.engine}] {n} × regua worker --until-done")
-        seconds, results = measure_together([argv] * n, db.env, timeout=self.sizes.timeout)
+        self.log(f"  [{db.engine}] {n} × regua worker --until-done ({CONNECTIONS} conn. each)")
+        env = {**db.env, "REGUA_SMTP_CONNECTIONS": str(CONNECTIONS)}
+        seconds, results = measure_together([argv] * n, env, timeout=self.sizes.timeout)
         for result in results:
             result.check()
         peak = max(r.peak_mb for r in results)
@@ -463,15 +495,32 @@ class Bench:
 
     # --- B3: delivery ----------------------------------------------------------------
 
-    def b3(self, engine: Engine) -> list[Row]:
-        n = self.sizes.b3_notices
-        size = count(n, "notices")
-        ready = (
+    def delivery_ready(self) -> bool:
+        return bool(
             self.caps.has("run", "--no-wait")
             and self.caps.has("worker", "--until-done")
             and self.caps.functions.get("notice_message")
             and self.caps.functions.get("email_settings")
         )
+
+    def delivery_dataset(self, db: BenchDatabase, n: int, sink: Sink) -> None:
+        """``n`` customers with one título each in a range, e-mail pointed at the sink."""
+        self.dataset(
+            db,
+            n,
+            n,
+            "--one-per-customer",
+            "--all-with-email",
+            "--days",
+            "5:10",
+            "--smtp-port",
+            sink.port,
+        )
+
+    def b3(self, engine: Engine) -> list[Row]:
+        n = self.sizes.b3_notices
+        size = count(n, "notices")
+        ready = self.delivery_ready()
         names = ["B3 delivery, 1 worker"]
         if engine.label == "postgresql":
             names += ["B3 delivery, 2 workers", "B3 delivery, 4 workers"]
@@ -482,17 +531,7 @@ class Bench:
         rates: list[tuple[float, float]] = []  # (notices/s, smtplib msg/s) of each round
         try:
             with Sink() as sink:
-                self.dataset(
-                    db,
-                    n,
-                    n,
-                    "--one-per-customer",
-                    "--all-with-email",
-                    "--days",
-                    "5:10",
-                    "--smtp-port",
-                    sink.port,
-                )
+                self.delivery_dataset(db, n, sink)
                 for k, name in zip((1, 2, 4), names, strict=False):
 
                     def round_(k: int = k, name: str = name) -> Row:
@@ -533,24 +572,7 @@ class Bench:
         # Setup, not measured: the function, so a broken report cannot stop delivery's figure.
         self.py("bench.workloads", "run", "--date", REFERENCE_DATE, db=db)
         pending = self.scalar(db, PENDING)
-        # The same messages, pre-built, over k smtplib connections at once: the floor.
-        out = self.work_dir / f"messages-{engine.label}-{k}"
-        self.py(
-            "bench.workloads", "messages", "--count", pending, "--out", out, "--parts", k, db=db
-        )
-        self.log(f"  [{db.engine}] {k} × smtplib")
-        floor_seconds, floor_results = measure_together(
-            [
-                [PYTHON, "-m", "bench.floors", "smtp", "--messages", f"{out}.{part}"]
-                + ["--port", str(sink.port)]
-                for part in range(k)
-            ],
-            db.env,
-            timeout=self.sizes.timeout,
-        )
-        sent_by_floor = sum(r.check().json()["messages"] for r in floor_results)
-        floor_rate = sent_by_floor / floor_seconds
-        self.log(f"      {floor_seconds:.2f} s, {floor_rate:,.0f} msg/s")
+        floor_seconds, floor_rate = self.smtplib_floor(engine, db, sink, pending, k)
         seconds, peak = self.workers(db, k)
         sent = self.scalar(db, SENT) - sent_before
         rate = sent / seconds
@@ -573,6 +595,96 @@ class Bench:
             peak,
             goal,
             met,
+        )
+        if sent != pending:
+            row.notes.append(f"{pending - sent} of {pending} notices were not sent")
+        return row
+
+    def smtplib_floor(
+        self, engine: Engine, db: BenchDatabase, sink: Sink, pending: int, k: int
+    ) -> tuple[float, float]:
+        """The pending notices' messages, pre-built, over k smtplib connections at once.
+
+        Wall seconds and messages per second: the floor of delivering them.
+        """
+        out = self.work_dir / f"messages-{engine.label}-{k}"
+        self.py(
+            "bench.workloads", "messages", "--count", pending, "--out", out, "--parts", k, db=db
+        )
+        self.log(f"  [{db.engine}] {k} × smtplib")
+        floor_seconds, floor_results = measure_together(
+            [
+                [PYTHON, "-m", "bench.floors", "smtp", "--messages", f"{out}.{part}"]
+                + ["--port", str(sink.port)]
+                for part in range(k)
+            ],
+            db.env,
+            timeout=self.sizes.timeout,
+        )
+        sent_by_floor = sum(r.check().json()["messages"] for r in floor_results)
+        floor_rate = sent_by_floor / floor_seconds
+        self.log(f"      {floor_seconds:.2f} s, {floor_rate:,.0f} msg/s")
+        return floor_seconds, floor_rate
+
+    # --- B3 under a provider's latency -------------------------------------------------
+
+    def b3_latency(self, engine: Engine) -> list[Row]:
+        """Delivery to a sink that answers each SMTP command after LATENCY seconds."""
+        one, two = self.sizes.b3_latency_notices
+        rounds = [
+            (f"B3 {LATENCY_MS} ms latency, 1 worker", one, 1),
+            (f"B3 {LATENCY_MS} ms latency, 2 workers", two, 2),
+        ]
+        rounds = [r for r in rounds if r[1]]  # --quick leaves the two workers out
+        ready = self.delivery_ready()
+        if not ready:
+            return [unavailable(name, engine, count(n, "notices")) for name, n, _ in rounds]
+        rows = []
+        with Sink(latency=LATENCY_MS / 1000) as sink:
+            for name, n, workers in rounds:
+
+                def round_(name: str = name, n: int = n, workers: int = workers) -> Row:
+                    return self._b3_latency_round(engine, sink, name, n, workers)
+
+                rows.append(guarded(name, engine, count(n, "notices"), round_))
+        return rows
+
+    def _b3_latency_round(self, engine: Engine, sink: Sink, name: str, n: int, workers: int) -> Row:
+        db = engine.database("b3_latency")
+        try:
+            self.delivery_dataset(db, n, sink)
+            self.py("bench.workloads", "run", "--date", REFERENCE_DATE, db=db)
+            pending = self.scalar(db, PENDING)
+            connections = workers * CONNECTIONS
+            floor_seconds, floor_rate = self.smtplib_floor(engine, db, sink, pending, connections)
+            seconds, peak = self.workers(db, workers)
+            sent = self.scalar(db, SENT)
+        finally:
+            db.drop()
+        rate = sent / seconds
+        if workers == 1:
+            ratio = rate / floor_rate
+            measured = f"{ratio:.2f}× floor rate"
+            goal, met = "≥ 0.8× smtplib", ratio >= 0.8
+        else:
+            ratio = seconds / floor_seconds
+            measured = f"{ratio:.2f}× floor time"
+            goal, met = "≤ 1.25× smtplib time", ratio <= 1.25
+        row = Row(
+            name,
+            engine.label,
+            count(pending, "notices"),
+            seconds,
+            f"{rate:,.0f} notices/s",
+            f"{floor_seconds:.1f} s, {floor_rate:,.0f} msg/s (smtplib, {connections} conn.)",
+            measured,
+            peak,
+            goal,
+            met and sent == pending,
+        )
+        row.notes.append(
+            f"{workers} × `regua worker --until-done` with REGUA_SMTP_CONNECTIONS={CONNECTIONS},"
+            f" the sink answering each command after {LATENCY_MS} ms"
         )
         if sent != pending:
             row.notes.append(f"{pending - sent} of {pending} notices were not sent")

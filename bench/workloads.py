@@ -71,10 +71,6 @@ def _timed(notices: Sequence[Any], work: Callable[[Any], Any]) -> float:
     return time.perf_counter() - started
 
 
-# Notices a worker claims and renders together (regua.delivery.outbox's group).
-GROUP = 25
-
-
 def render(emails: int, letters: int) -> dict[str, Any]:
     """E-mails (HTML + text, PIX QR) and PDF letters per second through render_notices
     (render_notice one by one before it existed).
@@ -92,12 +88,14 @@ def render(emails: int, letters: int) -> dict[str, Any]:
     )
     if mail:
         render_notice(mail[0])  # warm the caches (templates, fonts) outside the clock
-        # As the worker renders them: a claimed group (25) at a time, when Régua can.
+        # As the worker renders them: a claimed group at a time, when Régua can.
         render_notices = _find("regua.letters.rendering:render_notices")
+        # Notices a worker claims and renders together (regua.delivery.outbox's group).
+        group = _find("regua.delivery.outbox:GROUP_SIZE") or 25
         if render_notices:
-            groups = [mail[i : i + GROUP] for i in range(0, len(mail), GROUP)]
+            groups = [mail[i : i + group] for i in range(0, len(mail), group)]
             seconds = _timed(groups, render_notices)
-            result["grouped"] = GROUP
+            result["grouped"] = group
         else:
             seconds = _timed(mail, render_notice)
         result.update(emails=len(mail), email_seconds=seconds)

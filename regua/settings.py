@@ -218,6 +218,10 @@ REGUA_ENCRYPTION_KEY_PATH = DATA_DIR / "encryption.key"
 
 # A worker not heard from for this long is taken for dead (Painel banner, /healthz?workers=1).
 REGUA_WORKER_STALE_SECONDS = envint("REGUA_WORKER_STALE_SECONDS", 180)
+# SMTP connections each worker (and each `regua run` delivering itself) keeps
+# open: a provider answering every command after tens of milliseconds is then
+# talked to K times at once. The provider's rate limit still holds across all.
+REGUA_SMTP_CONNECTIONS = envint("REGUA_SMTP_CONNECTIONS", 4)
 
 # Pasta de importação (regua.inbox): where the ERP drops its exports; empty = off.
 REGUA_INBOX_DIR = envstr("REGUA_INBOX_DIR", "") or ""

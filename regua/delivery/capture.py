@@ -1,5 +1,6 @@
 """Capture mode: messages kept in the database instead of sent (demo, development)."""
 
+import threading
 from dataclasses import dataclass
 from email import policy
 from email.parser import BytesParser
@@ -14,6 +15,8 @@ class CaptureSession:
 
     def __init__(self) -> None:
         self.captured: list[CapturedEmail] = []
+        # Filled by the outbox's sending thread, taken by the thread that commits.
+        self._lock = threading.Lock()
 
     def __enter__(self) -> "CaptureSession":
         return self
@@ -25,28 +28,34 @@ class CaptureSession:
         pass
 
     def send(self, out: Outgoing, notice_id: int | None = None) -> Result:
-        self.captured.append(
-            CapturedEmail(
-                notice_id=notice_id,
-                message_id=out.message_id,
-                from_header=out.from_header,
-                to=out.to,
-                cc=out.cc,
-                bcc=out.bcc,
-                subject=out.subject,
-                body_text=out.text,
-                body_html=out.html,
-                has_pdf=out.has_pdf,
-                raw=out.data,
-            )
+        captured = CapturedEmail(
+            notice_id=notice_id,
+            message_id=out.message_id,
+            from_header=out.from_header,
+            to=out.to,
+            cc=out.cc,
+            bcc=out.bcc,
+            subject=out.subject,
+            body_text=out.text,
+            body_html=out.html,
+            has_pdf=out.has_pdf,
+            raw=out.data,
         )
+        with self._lock:
+            self.captured.append(captured)
         return Result(
             SENT, "capturada pelo Régua (modo de demonstração, não enviada)", accepted=out.to
         )
 
-    def take_captured(self) -> list[CapturedEmail]:
-        captured, self.captured = self.captured, []
-        return captured
+    def take_captured(self, notice_ids: set[int] | None = None) -> list[CapturedEmail]:
+        """What was captured (only for ``notice_ids`` when given), no longer kept here."""
+        with self._lock:
+            if notice_ids is None:
+                taken, self.captured = self.captured, []
+            else:
+                taken = [c for c in self.captured if c.notice_id in notice_ids]
+                self.captured = [c for c in self.captured if c.notice_id not in notice_ids]
+        return taken
 
 
 @dataclass(frozen=True)

@@ -4,10 +4,13 @@ A notice row is its own outbox entry (pending → sending → sent / retry /
 failed); every change of its state is made by ``regua.dunning.lifecycle``. A worker claims a small group with one atomic UPDATE guarded by the
 status and checks what it got (healthchecks' ``process_one_flip``); the
 Message-ID is stored in that same transaction, before any SMTP talk, so a
-crash can be recognised in the server's logs. The group's messages go over one
-reused connection, and their states are committed together: a worker killed
-mid-group leaves at most that group in "sending", which becomes "uncertain"
-when its lease runs out — shown to a person, who resends or discards it.
+crash can be recognised in the server's logs. The group's messages go over the
+worker's K reused connections (``regua.delivery.conversations``, none of which
+touches the database) while this thread renders the next group, and each
+group's states are committed together: a worker killed mid-group leaves at most
+the two groups it holds (MOST_UNCERTAIN_PER_WORKER notices) in "sending", which
+become "uncertain" when their lease runs out — shown to a person, who resends
+or discards them.
 """
 
 import datetime
@@ -17,10 +20,9 @@ import secrets
 import socket
 import threading
 import time
-from collections import Counter
-from collections.abc import Callable, Iterator
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Protocol
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
@@ -35,6 +37,7 @@ from regua.audit import log
 from regua.bulk.sql import update_instances
 from regua.delivery import How, pace
 from regua.delivery.capture import CaptureSession
+from regua.delivery.conversations import Conversations, Parcel, Session, connection_count
 from regua.delivery.messages import (
     MessageError,
     NoRecipients,
@@ -64,12 +67,20 @@ from regua.receivables.models import Customer, Receivable
 logger = logging.getLogger(__name__)
 
 AUTOMATIC = "automatic"
-# Small groups: a crash leaves at most one group uncertain, yet a commit is
-# shared by enough messages to keep up with the server.
-GROUP_SIZE = 25
+# Small groups: a crash leaves few notices uncertain, yet a commit is shared
+# by enough messages to keep up with the server, and a group keeps each of the
+# default 4 connections busy for 3 messages while the next one is rendered.
+GROUP_SIZE = 12
+# Groups a worker holds claimed at once: one on the connections, the next
+# rendered and waiting behind it (see Courier.deliver).
+GROUPS_IN_FLIGHT = 2
+# What one worker killed with SIGKILL can leave "sending", hence uncertain:
+# every notice it had claimed and not yet committed (24; one group of 25
+# before the connections were K).
+MOST_UNCERTAIN_PER_WORKER = GROUP_SIZE * GROUPS_IN_FLIGHT
 
-# Set by the worker on SIGTERM: every delivery loop in the process stops
-# after the message in flight and hands back what it had not started.
+# Set by the worker on SIGTERM: every delivery loop in the process stops after
+# the messages in flight (one per connection) and hands back what it had not started.
 SHUTDOWN = threading.Event()
 
 # What an attempt writes besides the state lifecycle.outcome decides.
@@ -79,12 +90,6 @@ _RENDERED_FIELDS = ["subject", "body_text", "body_html", "pdf"]
 
 class NoticeStateError(Exception):
     """A person asked for something the notice's state does not allow (message in pt-BR)."""
-
-
-class Session(Protocol):
-    def send(self, out: Outgoing, notice_id: int | None = None) -> Result: ...
-
-    def close(self) -> None: ...
 
 
 def lease() -> datetime.timedelta:
@@ -205,31 +210,58 @@ class Batch:
     notices: list[Notice]
     previous: dict[int, str]
     ready: list[tuple[Notice, Outgoing]] = field(default_factory=list)
+    # Outcomes known before any SMTP talk (no valid address, a letter that does not render).
     results: dict[int, Result] = field(default_factory=dict)
     rendered: list[Notice] = field(default_factory=list)
-    released: list[int] = field(default_factory=list)
     discarded: int = 0
     slots: tuple[float, float] | None = None
+    parcel: Parcel | None = None
+
+    @property
+    def released(self) -> list[int]:
+        return self.parcel.released if self.parcel is not None else []
+
+    def outcomes(self) -> dict[int, Result]:
+        sent = self.parcel.results if self.parcel is not None else {}
+        return {**self.results, **sent}
 
 
 class Courier:
-    """Delivers claimed groups over one session (SMTP or capture) for one worker."""
+    """Delivers claimed groups for one worker over its K connections (or the capture).
+
+    ``deliver`` keeps up to GROUPS_IN_FLIGHT groups claimed: while the
+    connections talk through one, this thread commits the one before and
+    claims and renders the next, so a connection never waits for rendering.
+    """
 
     def __init__(
-        self, cfg: EmailSettings, worker_id: str, stop: Callable[[], bool] | None = None
+        self,
+        cfg: EmailSettings,
+        worker_id: str,
+        stop: Callable[[], bool] | None = None,
+        connections: int | None = None,
     ) -> None:
         self.cfg = cfg
         self.worker_id = worker_id
         self.stop = stop or SHUTDOWN.is_set
-        self.session: Session = CaptureSession() if cfg.captures else SmtpSession(cfg)
+        self.capture = CaptureSession() if cfg.captures else None
+        # Capture mode keeps messages in order in the database: one conversation is plenty.
+        size = 1 if self.capture is not None else (connections or connection_count())
+        self.conversations = Conversations(self._new_session, size, self.stop, SHUTDOWN.wait)
         self._senders: dict[int, Sender | MessageError] = {}
+        self._renewed_at = time.monotonic()
         self.runs: set[int] = set()
+
+    def _new_session(self) -> Session:
+        return self.capture if self.capture is not None else SmtpSession(self.cfg)
 
     def __enter__(self) -> "Courier":
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.session.close()
+    def __exit__(self, kind: type[BaseException] | None, *exc: object) -> None:
+        # After an error nothing more is started: what was claimed stays
+        # "sending" and becomes uncertain when its lease runs out.
+        self.conversations.close(abandon=kind is not None)
 
     def _sender(self, branch_id: int) -> Sender:
         if branch_id not in self._senders:
@@ -255,7 +287,8 @@ class Courier:
             Notice.objects.filter(
                 pk__in=list(previous), status=NoticeStatus.SENDING, claimed_by=self.worker_id
             )
-            .select_related("branch", "customer", "template")
+            # The range too: whether the e-mail carries boletos is the range's choice.
+            .select_related("branch", "customer", "template", "delay_range")
             .order_by("pk")
         )
         batch = Batch(notices=notices, previous=previous)
@@ -305,32 +338,36 @@ class Courier:
             batch.slots = (time.monotonic() + max(wait, 0), interval.total_seconds())
         return batch
 
+    def start(self, batch: "Batch") -> None:
+        """Hand the batch's messages to the connections; they go out in the background."""
+        batch.parcel = Parcel([(n.pk, out) for n, out in batch.ready], batch.slots)
+        self.conversations.submit(batch.parcel)
+
+    def wait(self, batch: "Batch", in_flight: Iterable["Batch"] = ()) -> None:
+        """Until every message of ``batch`` is settled, renewing the leases meanwhile.
+
+        The leases of every batch claimed and not committed (``in_flight``,
+        this one included) are renewed every third of the lease: a group held
+        up by a slow provider or the rate limit is never taken for a dead
+        worker's.
+        """
+        assert batch.parcel is not None
+        every = lease().total_seconds() / 3
+        batches = [batch, *(b for b in in_flight if b is not batch)]
+        while not batch.parcel.wait(max(0.0, self._renewed_at + every - time.monotonic())):
+            self._renew([n.pk for b in batches for n in b.notices])
+            self._renewed_at = time.monotonic()
+        if batch.parcel.error is not None:
+            raise batch.parcel.error
+
     def send(self, batch: "Batch") -> None:
-        """The SMTP talk for one batch, over the session's reused connection."""
-        ready = batch.ready
-        renewed_at = time.monotonic()
-        for index, (notice, out) in enumerate(ready):
-            if batch.slots is not None:
-                delay = batch.slots[0] + index * batch.slots[1] - time.monotonic()
-                if delay > 0:
-                    SHUTDOWN.wait(delay)
-            if self.stop():
-                batch.released = [n.pk for n, _ in ready[index:]]
-                return
-            if time.monotonic() - renewed_at > lease().total_seconds() / 3:
-                self._renew([n.pk for n, _ in ready[index:]])
-                renewed_at = time.monotonic()
-            result = self.session.send(out, notice.pk)
-            batch.results[notice.pk] = result
-            if result.connect_failed:
-                # The server cannot be reached: the rest of the group waits with it.
-                for later, _ in ready[index + 1 :]:
-                    batch.results[later.pk] = result
-                return
+        """The SMTP talk for one batch, over the worker's connections, until it is done."""
+        self.start(batch)
+        self.wait(batch)
 
     def commit(self, batch: "Batch") -> Counter[str]:
         tally = self._commit(
-            batch.notices, batch.results, batch.released, batch.previous, batch.rendered
+            batch.notices, batch.outcomes(), batch.released, batch.previous, batch.rendered
         )
         tally[NoticeStatus.DISCARDED] += batch.discarded
         tally["released"] += len(batch.released)
@@ -348,18 +385,45 @@ class Courier:
         max_groups: int | None = None,
         after_group: Callable[[], None] | None = None,
     ) -> Counter[str]:
-        """Claimed groups one after another over the same connection, until none is left."""
+        """Claimed groups one after another over the same connections, until none is left.
+
+        Up to GROUPS_IN_FLIGHT groups are claimed at once: the oldest is on the
+        connections, the next is rendered and queued behind it, so the
+        connections go from one group to the next without waiting for this
+        thread. Groups are committed in the order they were claimed.
+        """
         tally: Counter[str] = Counter()
+        in_flight: deque[Batch] = deque()
         groups = 0
-        while not self.stop() and (max_groups is None or groups < max_groups):
-            claimed = next_claim()
-            if not claimed:
-                break
-            tally.update(self.deliver_group(claimed))
-            groups += 1
+        exhausted = False
+        while True:
+            while (
+                not exhausted
+                and len(in_flight) < GROUPS_IN_FLIGHT
+                and not self.stop()
+                and (max_groups is None or groups < max_groups)
+            ):
+                claimed = next_claim()
+                if not claimed:
+                    exhausted = True
+                    break
+                batch = self.prepare(claimed)
+                self.start(batch)
+                in_flight.append(batch)
+                groups += 1
+            if not in_flight:
+                return tally
+            waited = time.monotonic()
+            self.wait(in_flight[0], in_flight)
+            committed = time.monotonic()
+            tally.update(self.commit(in_flight.popleft()))
+            logger.debug(
+                "grupo entregue: esperou %.0f ms pelas conexões, gravado em %.0f ms",
+                (committed - waited) * 1000,
+                (time.monotonic() - committed) * 1000,
+            )
             if after_group is not None:
                 after_group()
-        return tally
 
     @transaction.atomic
     def _commit(
@@ -400,10 +464,10 @@ class Courier:
         if written:
             update_instances(written, _RENDERED_FIELDS)
         _mark_invalid(refused_for_good)
-        if isinstance(self.session, CaptureSession):
+        if self.capture is not None:
             sent = {n.pk for n in changed if n.status == SENT}
             CapturedEmail.objects.bulk_create(
-                c for c in self.session.take_captured() if c.notice_id in sent
+                c for c in self.capture.take_captured(set(results)) if c.notice_id in sent
             )
         # Claimed but never started (shutdown): back as they were, the attempt not counted.
         lifecycle.release({pk: previous[pk] for pk in released if pk in previous}, self.worker_id)

@@ -3,8 +3,11 @@
 Each pass marks notices of dead workers uncertain, starts the schedules that
 are due, runs queued tasks (with the database backend; an RQ install runs them
 in `rqworker` instead) and delivers whatever is due in the outbox, so nothing
-depends on a task having been queued. SIGTERM stops the loop after the
-message in flight; what was claimed but not started goes back to the outbox.
+depends on a task having been queued. Delivery talks to the server over
+REGUA_SMTP_CONNECTIONS connections at once while this thread renders the next
+group (regua.delivery.conversations). SIGTERM stops the loop after the
+messages in flight on those connections; what was claimed but not started
+goes back to the outbox.
 """
 
 import logging
@@ -97,7 +100,7 @@ class Worker:
         self._signals_seen += 1
         if self._signals_seen > 1:
             raise SystemExit(1)
-        logger.warning("%s: encerrando após a mensagem em curso", signal.strsignal(signum))
+        logger.warning("%s: encerrando após as mensagens em curso", signal.strsignal(signum))
         outbox.SHUTDOWN.set()
 
     def _install_signals(self) -> dict[int, Any]:

@@ -8,6 +8,8 @@ class PrivacyConfig(AppConfig):
 
     def ready(self) -> None:
         # Captured e-mails are copies of notices: LGPD's redaction and pruning reach them.
-        from regua.privacy import captured_emails
+        from regua.privacy import captured_emails, print_batches
 
         captured_emails.connect()
+        # So are the print batches' PDFs, which hold the letters.
+        print_batches.connect()

@@ -15,6 +15,7 @@ from django.utils import timezone
 from regua import ptbr
 from regua.audit import log
 from regua.audit.models import AuditEntry
+from regua.dunning import lifecycle
 from regua.dunning.history import with_items
 from regua.dunning.models import Notice
 from regua.receivables.models import Customer, Pause, Receivable
@@ -53,6 +54,7 @@ def customer_data(customer: Customer) -> dict[str, Any]:
         "do_not_dun_until": _date(customer.do_not_dun_until),
         "do_not_dun_reason": customer.do_not_dun_reason,
         "redacted_at": _datetime(customer.redacted_at),
+        "postal_address_invalid": customer.postal_address_invalid,
     }
 
 
@@ -111,6 +113,9 @@ def notice_data(notice: Notice) -> dict[str, Any]:
         "reviewed_by": notice.reviewed_by,
         "reviewed_at": _datetime(notice.reviewed_at),
         "pdf_base64": base64.b64encode(bytes(notice.pdf)).decode() if notice.pdf else None,
+        "channels": lifecycle.channels_of(notice),
+        "posted_at": _datetime(notice.posted_at),
+        "returned_at": _datetime(notice.returned_at),
         "receivables": [
             {
                 "branch": item.receivable.branch.code,

@@ -29,7 +29,7 @@ from typing import IO
 
 import pytest
 
-from regua.delivery.outbox import GROUP_SIZE
+from regua.delivery.outbox import MOST_UNCERTAIN_PER_WORKER
 from regua.delivery.tests.builders import make_notices, use_server
 from regua.delivery.tests.smtpserver import SmtpServer
 from regua.delivery.tests.test_worker_crash import REGUA, ROOT, child_env, no_other_sessions
@@ -200,8 +200,10 @@ def assert_nothing_twice_nothing_lost(results: list[Trial]) -> None:
         assert trial.lost == 0
         assert trial.unknown_at_server == 0
         assert trial.sent_once + trial.uncertain == trial.notices
-        # Only the group in flight at each kill can be left uncertain.
-        assert trial.uncertain <= GROUP_SIZE * trial.kills
+        # Only what the killed worker had claimed and not committed can be left
+        # uncertain: the group on its K connections and the next one, rendered
+        # behind it (outbox.GROUPS_IN_FLIGHT groups of outbox.GROUP_SIZE).
+        assert trial.uncertain <= MOST_UNCERTAIN_PER_WORKER * trial.kills
 
 
 @pytest.mark.django_db(transaction=True)

@@ -227,6 +227,15 @@ def states(notices: list[Notice]) -> tuple[str, ...]:
     return tuple(Notice.objects.get(pk=n.pk).status for n in notices)
 
 
+@pytest.fixture(autouse=True)
+def _one_connection(settings):
+    # The faults are injected into "the next MAIL FROM / end of DATA" and C1
+    # must be the one to meet them: over one connection the order is C1, C2,
+    # C3. The same faults over K connections at once: regua/delivery/tests/
+    # test_connections.py.
+    settings.REGUA_SMTP_CONNECTIONS = 1
+
+
 @pytest.fixture
 def installation():
     found = Installation()

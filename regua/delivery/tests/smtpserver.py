@@ -14,6 +14,7 @@ import ipaddress
 import socket
 import ssl
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,9 +56,13 @@ class Handler:
         self.drop_in_data = 0  # how many next DATA to cut after their first line
         self.delay = 0.0  # seconds before answering the end of DATA
         self.connections = 0
+        self.mail_times: list[float] = []  # time.monotonic() of each MAIL FROM
+        self.in_data = 0  # messages whose end of DATA waits for its answer now
+        self.most_in_data = 0  # the most that ever waited at once
 
     async def handle_MAIL(self, server, session, envelope, address, mail_options):
         with self.lock:
+            self.mail_times.append(time.monotonic())
             answer = self.mail_answers.pop(0) if self.mail_answers else None
         if answer:
             return answer
@@ -74,7 +79,12 @@ class Handler:
 
     async def handle_DATA(self, server, session, envelope):
         if self.delay:
+            with self.lock:
+                self.in_data += 1
+                self.most_in_data = max(self.most_in_data, self.in_data)
             await asyncio.sleep(self.delay)
+            with self.lock:
+                self.in_data -= 1
         with self.lock:
             answer = self.data_answers.pop(0) if self.data_answers else None
             if answer:

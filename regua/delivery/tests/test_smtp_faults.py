@@ -43,7 +43,8 @@ def test_a_message_the_server_takes_is_sent_with_its_answer_and_message_id(smtp_
     assert received.mail_from == "cobranca@exemplo.com.br"
 
 
-def test_it_sends_many_notices_over_one_connection(smtp_server):
+def test_it_sends_many_notices_over_one_connection(smtp_server, settings):
+    settings.REGUA_SMTP_CONNECTIONS = 1  # over K connections: test_connections.py
     use_server(smtp_server)
     notices = make_notices(45)
 
@@ -173,8 +174,10 @@ def test_a_copy_accepted_does_not_make_a_notice_sent_when_the_customer_is_refuse
 
 
 def test_a_connection_dropped_in_the_middle_of_data_is_retried_and_then_sent_once(
-    smtp_server, time_machine
+    smtp_server, time_machine, settings
 ):
+    # One connection, so the first notice is the one cut (with K: test_connections.py).
+    settings.REGUA_SMTP_CONNECTIONS = 1
     use_server(smtp_server)
     smtp_server.handler.drop_in_data = 1
     first, second = make_notices(2)

@@ -98,6 +98,7 @@ def test_it_exports_the_customers_notices_with_recipients_texts_and_states(histo
         "mariana.tavares@exemplo-cliente.com.br": "550 5.1.1 user unknown"
     }
     assert second["pdf_base64"] is None
+    assert (first["channels"], first["posted_at"], first["returned_at"]) == (["email"], None, None)
 
 
 def test_the_command_writes_the_json_file_for_its_owner_only_and_audits_it(history, tmp_path):

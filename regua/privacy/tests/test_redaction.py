@@ -372,3 +372,27 @@ def test_it_scrubs_the_person_out_of_the_notes_of_pauses_set_in_regua():
         f"Acordo assinado por {REDACTED}",
         f"Promessa de {REDACTED}",
     ]
+
+
+@pytest.mark.django_db
+def test_the_print_batches_holding_the_customers_letters_lose_their_pdf():
+    from regua.letters.models import PrintBatch
+
+    person, (sent, _, _) = history()
+    other = Notice.objects.exclude(customer=person).get()
+    with_person = PrintBatch.objects.create(
+        number=1, created_by="ana", state="posted", pdf=f"%PDF carta para {NAME}".encode()
+    )
+    without = PrintBatch.objects.create(
+        number=2, created_by="ana", state="posted", pdf=b"%PDF outro cliente"
+    )
+    Notice.objects.filter(pk=sent.pk).update(print_batch=with_person)
+    Notice.objects.filter(pk=other.pk).update(print_batch=without)
+
+    redact_customer(person, reason="Pedido do titular", user="dpo")
+
+    with_person.refresh_from_db()
+    without.refresh_from_db()
+    assert with_person.pdf is None
+    assert without.pdf is not None and bytes(without.pdf) == b"%PDF outro cliente"
+    assert AuditEntry.objects.get(action="privacy.redact_customer").changes["other_records"] >= 1

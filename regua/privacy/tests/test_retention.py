@@ -180,3 +180,22 @@ def test_the_help_says_which_notices_go_and_that_r5_blocks_are_released(capsys):
     assert "estado final" in text
     assert "nunca são apagadas" in text
     assert "libera o bloqueio de reenvio (R5)" in text
+
+
+def test_pruned_notices_take_their_print_batches_pdf_with_them(history):
+    from regua.letters.models import PrintBatch
+
+    old, recent = history[("old", "sent")], history[("recent", "sent")]
+    batches = []
+    for number, notice in ((1, old), (2, recent)):
+        batch = PrintBatch.objects.create(
+            number=number, created_by="ana", state="posted", pdf=b"%PDF lote"
+        )
+        Notice.objects.filter(pk=notice.pk).update(print_batch=batch)
+        batches.append(batch)
+
+    prune_history(user="dpo")
+
+    for batch in batches:
+        batch.refresh_from_db()
+    assert [b.pdf is None for b in batches] == [True, False]
