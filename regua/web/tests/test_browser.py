@@ -201,7 +201,10 @@ def test_a_supervisor_approves_a_held_letter_and_it_is_sent_with_its_pdf(
     ).to_be_visible()
     screenshot(page, "revisao")
     page.get_by_role("button", name="Aprovar e enviar").click()
-    expect(page.get_by_role("status").first).to_contain_text(f"Carta {notice.pk} aprovada")
+    # Approval renders the letter as approved (R8): on a loaded machine, seconds.
+    expect(page.get_by_role("status").first).to_contain_text(
+        f"Carta {notice.pk} aprovada", timeout=60_000
+    )
     assert sent(notice.pk)
     message = smtp_server.messages[-1].message
     assert smtp_server.messages[-1].rcpt_tos == ["contas@lojadacarta.com.br"]

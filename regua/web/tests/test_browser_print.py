@@ -49,7 +49,10 @@ def test_a_letter_only_notice_goes_from_the_run_to_a_posted_batch(browser_page, 
     page.get_by_role("button", name="Filtrar").click()
     expect(page.locator("#review-count")).to_contain_text("1 carta aguardando revisão")
     page.get_by_role("button", name="Aprovar para impressão").click()
-    expect(page.get_by_role("status").first).to_contain_text("fila de cartas para imprimir")
+    # Approval renders the letter as approved (R8): on a loaded machine, seconds.
+    expect(page.get_by_role("status").first).to_contain_text(
+        "fila de cartas para imprimir", timeout=60_000
+    )
 
     page.get_by_role("link", name="Impressão").click()
     expect(page.locator("#fila h2")).to_have_text("1 carta esperando impressão")
@@ -67,7 +70,7 @@ def test_a_letter_only_notice_goes_from_the_run_to_a_posted_batch(browser_page, 
     page.reload()
     expect(page.get_by_role("button", name="Reimprimir o lote (PDF)")).to_be_visible()
     page.get_by_role("button", name="Marcar como postadas").click()
-    expect(page.get_by_role("status").first).to_contain_text("1 carta enviada")
+    expect(page.get_by_role("status").first).to_contain_text("1 carta enviada", timeout=30_000)
     screenshot(page, "impressao-lote-postado")
 
     notice = Notice.objects.get()
@@ -76,6 +79,8 @@ def test_a_letter_only_notice_goes_from_the_run_to_a_posted_batch(browser_page, 
     assert notice.posted_by == "sergio" and notice.print_batch is not None
 
     page.get_by_role("button", name="Devolvida pelos Correios").click()
-    expect(page.get_by_role("status").first).to_contain_text("marcada como devolvida")
+    expect(page.get_by_role("status").first).to_contain_text(
+        "marcada como devolvida", timeout=30_000
+    )
     customer.refresh_from_db()
     assert customer.postal_address_invalid
