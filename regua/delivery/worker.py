@@ -86,11 +86,17 @@ class TaskRunner:
 
 class Worker:
     def __init__(
-        self, *, worker_id: str | None = None, interval: float = 1.0, until_done: bool = False
+        self,
+        *,
+        worker_id: str | None = None,
+        interval: float = 1.0,
+        until_done: bool = False,
+        render_ahead: int = RENDER_AHEAD,
     ) -> None:
         self.worker_id = worker_id or outbox.new_worker_id()
         self.interval = interval
         self.until_done = until_done
+        self.render_ahead = render_ahead
         self.tally: Counter[str] = Counter()
         self._signals_seen = 0
         self._schedules_at = 0.0
@@ -135,7 +141,7 @@ class Worker:
         if any(tally[s] for s in _DELIVERED):
             busy = True
         idle = not busy and not self.until_done and not outbox.SHUTDOWN.is_set()
-        if idle and review.render_ahead(RENDER_AHEAD):
+        if idle and self.render_ahead and review.render_ahead(self.render_ahead):
             busy = True  # idle: the held letters' PDFs, built before a reviewer opens them
         return busy
 

@@ -12,6 +12,7 @@ import atexit
 import functools
 import mimetypes
 import os
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -120,15 +121,22 @@ def _document(html: str) -> Any:
     )
 
 
+# WeasyPrint (Pango, fontconfig) is not made for two threads at once: a threaded web
+# server, or a worker thread beside it, renders one letter at a time per process.
+_RENDERING = threading.Lock()
+
+
 def render_pdf(html: str) -> bytes:
     """PDF bytes of a letter document. The same HTML always gives the same bytes."""
-    return bytes(_document(html).write_pdf())
+    with _RENDERING:
+        return bytes(_document(html).write_pdf())
 
 
 def combine_pdf(htmls: Sequence[str]) -> bytes:
     """Several letters in one PDF, each keeping its own "Página X de Y"."""
     if not htmls:
         return b""
-    documents = [_document(html) for html in htmls]
-    pages = [page for document in documents for page in document.pages]
-    return bytes(documents[0].copy(pages).write_pdf())
+    with _RENDERING:
+        documents = [_document(html) for html in htmls]
+        pages = [page for document in documents for page in document.pages]
+        return bytes(documents[0].copy(pages).write_pdf())

@@ -81,7 +81,10 @@ def worker():
     from regua.delivery import outbox
     from regua.delivery.worker import Worker
 
-    thread = threading.Thread(target=Worker(interval=0.2).run, name="test-worker", daemon=True)
+    # No letters built ahead here: this worker is a thread beside the live server, not
+    # the process of its own it is in production, and the tests time what they ask for.
+    worker = Worker(interval=0.2, render_ahead=0)
+    thread = threading.Thread(target=worker.run, name="test-worker", daemon=True)
     thread.start()
     yield thread
     outbox.SHUTDOWN.set()

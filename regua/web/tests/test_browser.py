@@ -24,7 +24,10 @@ pytestmark = [
 @pytest.fixture
 def worker():
     """`regua worker` beside the server, as `make demo` runs one: the pages only queue."""
-    thread = threading.Thread(target=Worker(interval=0.2).run, name="test-worker", daemon=True)
+    # No letters built ahead here: this worker is a thread beside the live server, not
+    # the process of its own it is in production, and the tests time what they ask for.
+    worker = Worker(interval=0.2, render_ahead=0)
+    thread = threading.Thread(target=worker.run, name="test-worker", daemon=True)
     thread.start()
     yield thread
     outbox.SHUTDOWN.set()
