@@ -17,7 +17,8 @@ from regua.receivables.models import Branch, CollectionType, Customer, Receivabl
 
 _seq = itertools.count(1)
 
-# "título(s)", "Prezado(a)", "mês(es)": a plural hedged instead of chosen by count.
+# A word ending in a bracketed plural or gender ending (s, a, es, ns…): the form
+# hedged instead of chosen by count, which no text a person reads may carry.
 _PLURAL_HEDGE = re.compile(r"[^\W\d_]\((?:s|a|as|o|os|es|ns)\)", re.IGNORECASE)
 
 
