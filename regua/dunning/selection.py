@@ -290,6 +290,25 @@ def stream(
     Checks the filters and the ranges before the first line is asked for, so a
     SelectionError comes out of this call, not out of the iteration.
     """
+    ranges, queryset = selected(reference_date, filters, group_by, min_interval=min_interval)
+    if queryset is None:
+        return iter(())
+    min_cents = {r.start_day: int(r.min_balance * 100) for r in ranges}
+    return _lines(_rows(queryset), reference_date, {r.pk: r for r in ranges}, min_cents, group_by)
+
+
+def selected(
+    reference_date: datetime.date,
+    filters: Filters | None = None,
+    group_by: str = GroupBy.CUSTOMER,
+    *,
+    min_interval: int | None = None,
+) -> tuple[list[DelayRange], Any]:
+    """The active ranges and the query of every open título in one of them, with its
+    range and first early reason (None: no título can be in a range today).
+
+    Raises SelectionError for filters or configuration that cannot be used.
+    """
     filters = filters or Filters()
     if group_by not in GroupBy.values:
         raise SelectionError(f"Agrupamento inválido: {group_by!r} (use customer ou receivable).")
@@ -304,14 +323,22 @@ def stream(
     move = calendar.move_due_dates_enabled()
     windows, closed_days = _range_windows(reference_date, ranges, filters, move)
     if not windows:
-        return iter(())
+        return ranges, None
     min_interval = min_interval_days() if min_interval is None else min_interval
-    rows = _rows(reference_date, filters, windows, closed_days, move, min_interval)
-    min_cents = {r.start_day: int(r.min_balance * 100) for r in ranges}
-    return _lines(rows, reference_date, {r.pk: r for r in ranges}, min_cents, group_by)
+    return ranges, _in_ranges(reference_date, filters, windows, closed_days, move, min_interval)
 
 
-def _rows(
+# The order of a run's lines: a notice's títulos one after another.
+def line_order() -> list[Any]:
+    return [
+        *_codes("branch__code", "customer__code"),
+        F("due_date"),
+        *_codes("document", "installment"),
+        F("pk"),
+    ]
+
+
+def _in_ranges(
     reference_date: datetime.date,
     filters: Filters,
     windows: list[tuple[Q, DelayRange]],
@@ -415,12 +442,12 @@ def _rows(
         queryset = queryset.annotate(recent_notice=Exists(recent))
     else:
         queryset = queryset.annotate(recent_notice=Value(False))
-    return queryset.order_by(
-        *_codes("branch__code", "customer__code"),
-        "due_date",
-        *_codes("document", "installment"),
-        "pk",
-    ).values_list(
+    return queryset
+
+
+def _rows(queryset: Any) -> Any:
+    """The lines' columns, in the lines' order."""
+    return queryset.order_by(*line_order()).values_list(
         "pk",
         "branch_id",
         "branch__code",
