@@ -36,7 +36,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         choices=sorted(SHAPES),
         default=DEFAULT_SHAPE,
         help="os dados de B1/B2: "
-        + "; ".join(f"{s.name}: {s.description}" for s in SHAPES.values()),
+        # argparse formats help with "%": the descriptions' percent signs are doubled.
+        + "; ".join(f"{s.name}: {s.description}" for s in SHAPES.values()).replace("%", "%%"),
     )
     args = parser.parse_args(argv)
     which = {name.strip().upper() for name in args.only.split(",") if name.strip()}

@@ -148,3 +148,13 @@ def test_the_write_floor_copies_the_runs_rows_into_tables_like_theirs(run_writte
     from django.db import connection
 
     assert not [t for t in connection.introspection.table_names() if t.startswith("bench_floor")]
+
+
+def test_the_benchmarks_help_lists_the_shapes(capsys):
+    from bench.__main__ import main
+
+    with pytest.raises(SystemExit) as exit:
+        main(["--help"])
+
+    assert exit.value.code == 0
+    assert "~82 % in a range" in " ".join(capsys.readouterr().out.split())
