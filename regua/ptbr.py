@@ -55,6 +55,18 @@ def money(value: Decimal | int | str | None) -> str:
     return f"-R$ {text}" if number < 0 else f"R$ {text}"
 
 
+_SWAP_SEPARATORS = str.maketrans(",.", ".,")
+
+
+def money_in_cents(value: Decimal) -> str:
+    """``money(value)`` for a Decimal of exactly two places (a balance as Régua keeps it),
+    without rounding: a run's report writes one for each of a million títulos."""
+    if value.as_tuple().exponent != -2:
+        return money(value)
+    text = f"{value:,.2f}".translate(_SWAP_SEPARATORS)
+    return f"-R$ {text[1:]}" if text[0] == "-" else f"R$ {text}"
+
+
 def date(value: datetime.date | None) -> str:
     """2026-12-04 → "04/12/2026"; nothing for no date."""
     return f"{value:%d/%m/%Y}" if value is not None else ""

@@ -60,6 +60,16 @@ SIDES = "regua_run_side"
 NOTICES = "regua_run_notice"
 TABLES = (LINES, DECIDED, GROUPS, RANGES, CONTACTS, STATES, SIDES, NOTICES)
 
+# The lines' columns (``LINES``) and those kept once the reasons are decided.
+LINE_COLUMNS = (
+    "seq", "rid", "bid", "cid", "bcode", "ccode", "doc", "inst", "due", "eff", "rng",
+    "rstart", "cents", "early", "recent", "postal",
+)  # fmt: skip
+DECIDED_COLUMNS = (
+    "seq", "rid", "bid", "cid", "bcode", "ccode", "doc", "inst", "due", "eff", "rng",
+    "rstart", "cents", "postal", "reason",
+)  # fmt: skip
+
 # Rows a multi-row INSERT … VALUES carries (far below SQLite's parameter limit).
 VALUES_ROWS = 500
 # Rows fetched at a time when the run is read back.
@@ -165,41 +175,44 @@ class SetRun:
         )
 
     def _lines(self, queryset: Any) -> None:
-        """Every título in a range with its range and early reason, numbered in notice order."""
+        """Every título in a range with its range and early reason, numbered in notice
+        order, with the codes the run's report shows."""
         columns = queryset.annotate(
             l_seq=Window(RowNumber(), order_by=[_asc(e) for e in line_order()]),
             l_rid=F("pk"),
             l_bid=F("branch_id"),
             l_cid=F("customer_id"),
+            l_bcode=F("branch__code"),
+            l_ccode=F("customer__code"),
+            l_doc=F("document"),
+            l_inst=F("installment"),
             l_due=F("due"),
             l_eff=F("effective_due"),
             l_rng=F("range_id"),
-            l_start=F("range_start"),
+            l_rstart=F("range_start"),
             l_cents=F("balance_cents"),
             l_early=F("early_reason"),
             l_recent=F("recent_notice"),
             l_postal=F("postal_address"),
-        ).values_list(
-            "l_seq", "l_rid", "l_bid", "l_cid", "l_due", "l_eff", "l_rng", "l_start",
-            "l_cents", "l_early", "l_recent", "l_postal",
-        )  # fmt: skip
+        ).values_list(*(f"l_{name}" for name in LINE_COLUMNS))
         sql, params = columns.order_by().query.sql_with_params()
         self._execute(
-            f"CREATE TEMP TABLE {LINES} AS SELECT l_seq AS seq, l_rid AS rid, l_bid AS bid,"  # noqa: S608 - the ORM's SQL, its values as parameters
-            " l_cid AS cid, l_due AS due, l_eff AS eff, l_rng AS rng, l_start AS rstart,"
-            " l_cents AS cents, l_early AS early, l_recent AS recent, l_postal AS postal"
-            f" FROM ({sql}) q",
+            f"CREATE TEMP TABLE {LINES} AS SELECT "  # noqa: S608 - the ORM's SQL, its values as parameters
+            + ", ".join(f"l_{name} AS {name}" for name in LINE_COLUMNS)
+            + f" FROM ({sql}) q",
             params,
         )
 
     def _decide(self) -> None:
         """R4's last two reasons, from each group's total and highest range over the
-        títulos that passed the earlier checks (R6's group: customer in branch, or título)."""
+        títulos that passed the earlier checks (R6's group: customer in branch, or título).
+
+        The lines are kept in notice order (on SQLite ``seq`` is the table's rowid), so
+        they are read back in that order without sorting them again."""
         partition = "bid, cid" if self.by_customer else "seq"
-        self._execute(
-            f"CREATE TEMP TABLE {DECIDED} AS"  # noqa: S608 - fixed names
-            " SELECT l.seq, l.rid, l.bid, l.cid, l.due, l.eff, l.rng, l.rstart, l.cents,"
-            " l.postal, CASE WHEN l.early IS NOT NULL THEN l.early"
+        kept = ", ".join(f"l.{name}" for name in DECIDED_COLUMNS[:-1])
+        select = (
+            f" SELECT {kept}, CASE WHEN l.early IS NOT NULL THEN l.early"  # noqa: S608 - fixed names
             "  WHEN l.g_total < r.min_cents THEN 'below_minimum'"
             "  WHEN l.recent THEN 'min_interval' END AS reason"
             " FROM (SELECT l.*,"
@@ -208,6 +221,15 @@ class SetRun:
             f"  FROM {LINES} l WINDOW w AS (PARTITION BY {partition})) l"
             f" LEFT JOIN {RANGES} r ON r.start_day = l.g_top"
         )
+        if self.postgres:
+            self._execute(f"CREATE TEMP TABLE {DECIDED} AS {select}")
+        else:
+            self._execute(
+                f"CREATE TEMP TABLE {DECIDED} (seq INTEGER PRIMARY KEY, "
+                + ", ".join(DECIDED_COLUMNS[1:])
+                + ")"
+            )
+            self._execute(f"INSERT INTO {DECIDED} {select} ORDER BY l.seq")
         self._analyze(DECIDED)
 
     def _groups(self) -> None:
@@ -427,39 +449,37 @@ class SetRun:
     def notices(
         self,
     ) -> Iterator[tuple[int, int | None, int, str, str, str, list[str], int, int, list[Line]]]:
-        """The notices in order, each with its títulos as Lines."""
+        """The notices in order, each with its títulos as Lines.
+
+        A group's títulos are next to each other in notice order, and the groups
+        are numbered in the order of their first títulos: the notices and the
+        candidates are read side by side, each in its own order, ``n`` títulos a
+        notice, without joining them."""
         if self.empty:
             return
-        join = "n.bid = l.bid AND n.cid = l.cid" if self.by_customer else "n.first_seq = l.seq"
-        sql = (
-            "SELECT n.gno, n.notice_id, n.range_id, n.status, n.reason, n.channels,"  # noqa: S608
-            " n.recipients, n.tid, n.tnum," + _LINE_COLUMNS + f" FROM {NOTICES} n"
-            f" JOIN {DECIDED} l ON {join} {_LINE_JOINS}"
-            " WHERE l.reason IS NULL ORDER BY n.gno, l.seq"
+        heads = self._read(
+            "SELECT gno, notice_id, range_id, status, reason, channels, recipients,"  # noqa: S608
+            f" tid, tnum, n FROM {NOTICES} ORDER BY gno"
         )
-        current: list[Line] = []
-        head: tuple[Any, ...] | None = None
-        for row in self._read(sql):
-            if head is None or row[0] != head[0]:
-                if head is not None:
-                    yield (*self._head(head), current)
-                head, current = row[:9], []
-            current.append(self._line(row[9:], None))
-        if head is not None:
-            yield (*self._head(head), current)
-
-    def _head(self, head: tuple[Any, ...]) -> tuple[Any, ...]:
-        gno, notice_id, range_id, status, reason, channels, recipients, tid, tnum = head
-        if isinstance(recipients, str):
-            recipients = json.loads(recipients)
-        return (gno, notice_id, range_id, status, reason, channels, list(recipients), tid, tnum)
+        lines = self._read(
+            f"SELECT {_LINE_COLUMNS} FROM {DECIDED} l"  # noqa: S608 - fixed names
+            " WHERE l.reason IS NULL ORDER BY l.seq"
+        )
+        for gno, notice_id, range_id, status, reason, channels, recipients, tid, tnum, n in heads:
+            if isinstance(recipients, str):
+                recipients = json.loads(recipients)
+            group = [self._line(next(lines), None) for _ in range(int(n))]
+            yield (
+                gno, notice_id, range_id, status, reason, channels, list(recipients),
+                tid, tnum, group,
+            )  # fmt: skip
 
     def skipped(self) -> Iterator[Line]:
         if self.empty:
             return
         sql = (
-            "SELECT" + _LINE_COLUMNS + ", l.reason"  # noqa: S608
-            f" FROM {DECIDED} l {_LINE_JOINS} WHERE l.reason IS NOT NULL ORDER BY l.seq"
+            f"SELECT {_LINE_COLUMNS}, l.reason FROM {DECIDED} l"  # noqa: S608 - fixed names
+            " WHERE l.reason IS NOT NULL ORDER BY l.seq"
         )
         for row in self._read(sql):
             yield self._line(row[:-1], row[-1])
@@ -490,14 +510,7 @@ class SetRun:
         )
 
 
-_LINE_COLUMNS = (
-    " l.rid, l.bid, b.code, l.cid, c.code, r.document, r.installment, l.due, l.eff, l.rng, l.cents"
-)
-_LINE_JOINS = (
-    "JOIN receivables_receivable r ON r.id = l.rid"
-    " JOIN receivables_branch b ON b.id = l.bid"
-    " JOIN receivables_customer c ON c.id = l.cid"
-)
+_LINE_COLUMNS = "l.rid, l.bid, l.bcode, l.cid, l.ccode, l.doc, l.inst, l.due, l.eff, l.rng, l.cents"
 
 
 class _Dates(dict[Any, datetime.date]):

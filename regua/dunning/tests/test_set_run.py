@@ -108,6 +108,7 @@ def portfolio():
     """Every reason a título stays out (R4), both reasons a notice is skipped (R7), a
     letter-only notice, "Email e Carta", an A/B split, and codes that sort as text."""
     template_b = LetterTemplate.objects.get(number=2)
+    make_range(-5, -1, 1)
     make_range(1, 10, 1, min_balance=Decimal("50.00"))
     make_range(11, 30, 1, template_b=template_b, share=50, ab_salt="sal")
     make_range(31, 60, 3, "email_and_letter")
@@ -144,6 +145,8 @@ def portfolio():
         )
     # Below the first range's minimum: one small título alone.
     make_receivable(branches[1], make_customer("S1"), TODAY - 5 * DAY, "5.00")
+    # Not yet due: days overdue below zero.
+    make_receivable(branches[0], customers[6], TODAY + 2 * DAY, "1234.50")
     # No e-mail in an "Email" range.
     make_receivable(branches[0], make_customer("N1", email=""), TODAY - 8 * DAY)
     # Customers whose highest range is the A/B split's.
@@ -201,3 +204,26 @@ def test_the_demo_data_gives_the_same_run(monkeypatch, group):
     new = _compare(monkeypatch, group_by=group)
 
     assert len(new["json"]["notices"]) > 20 and new["json"]["skipped"]
+
+
+def test_the_report_written_straight_is_the_report_of_the_notices_json(portfolio):
+    from regua.delivery.management.commands.run import notice_text, planned_text
+
+    for dry_run in (True, False):
+        with transaction.atomic():
+            planned = runs.execute_run(TODAY, user="ana", dry_run=dry_run).notices
+            transaction.set_rollback(True)
+        assert planned and any(p.reason for p in planned) and any(p.recipients for p in planned)
+        for p in planned:
+            assert planned_text(p) == notice_text(p.as_json())
+        assert any(line.days_overdue < 0 for p in planned for line in p.lines)
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["0.00", "0.01", "-0.01", "1.00", "999.99", "1000.00", "-1234.56", "1234567.89", "12.5", "7"],
+)
+def test_money_in_cents_is_money(value):
+    from regua import ptbr
+
+    assert ptbr.money_in_cents(Decimal(value)) == ptbr.money(Decimal(value))

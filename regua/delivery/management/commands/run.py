@@ -55,7 +55,7 @@ class Spool:
 
     def notice(self, planned: PlannedNotice) -> None:
         if self.as_text:
-            self.notices.write(notice_text(planned.as_json()))
+            self.notices.write(planned_text(planned))
         else:
             self.notices.write(notice_json_text(planned) + "\n")
 
@@ -99,6 +99,29 @@ def notice_text(notice: dict[str, Any]) -> str:
             f"      {item['branch']}/{item['document']}/{item['installment']}: "
             f"{ptbr.count(item['days_overdue'], 'dia', 'dias')}, "
             f"saldo {ptbr.money(Decimal(item['balance']))}"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def planned_text(p: PlannedNotice) -> str:
+    """``notice_text(p.as_json())``, written straight from the plan: a run of a million
+    títulos prints its report in a fraction of the time."""
+    r = p.delay_range
+    status = NoticeStatus(p.status).label
+    reason = f" ({REASON_LABELS.get(p.reason, p.reason)})" if p.reason else ""
+    ident = f"carta {p.notice_id}" if p.notice_id else "carta"
+    to = f" - para {', '.join(p.recipients)}" if p.recipients else ""
+    lines = [
+        f"  {ident}: filial {p.branch}, cliente {p.customer}, "
+        f"faixa {r.start_day} a {r.end_day}, modelo {p.template_number} - {status}{reason}{to}"
+    ]
+    money = ptbr.money_in_cents
+    for line in p.lines:
+        days = line.days_overdue
+        lines.append(
+            f"      {line.branch}/{line.document}/{line.installment}: "
+            f"{days if -1000 < days < 1000 else ptbr.integer(days)} "
+            f"{'dia' if abs(days) == 1 else 'dias'}, saldo {money(line.balance)}"
         )
     return "\n".join(lines) + "\n"
 
