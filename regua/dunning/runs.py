@@ -425,8 +425,10 @@ def execute_run(
     collected = Collected()
     hears = listener or collected
     if dry_run:
+        # Nothing to write: the lines streamed and decided in Python, as the database
+        # sorts them, take two thirds of the set-based path's time (docs/BENCHMARKS.md).
         with transaction.atomic():
-            run, totals, pending = _make(selection, hears, min_interval, user=None)
+            run, totals, pending = _make_streaming(selection, hears, min_interval, user=None)
             transaction.set_rollback(True)
     else:
         for attempt in range(1, RECORD_ATTEMPTS + 1):

@@ -272,8 +272,16 @@ class SetRun:
                         addresses = recipients_from(billing, email, refused_emails(refused))
                         found = known[field_key] = (json.dumps(addresses), 1 if addresses else 0)
                     rows.append((cid, *found))
-        placeholder = "(%s, CAST(%s AS jsonb), %s)" if self.postgres else "(%s, %s, %s)"
-        self._insert_values(CONTACTS, placeholder, rows)
+        if self.postgres:
+            # One statement: three arrays unnested (rows of VALUES cost seconds here).
+            self._execute(
+                f"INSERT INTO {CONTACTS} SELECT c, CAST(r AS jsonb), h"  # noqa: S608 - fixed names
+                " FROM unnest(CAST(%s AS bigint[]), CAST(%s AS text[]), CAST(%s AS integer[]))"
+                " AS u(c, r, h)",
+                [list(column) for column in zip(*rows, strict=True)] if rows else [[], [], []],
+            )
+        else:
+            self._insert_values(CONTACTS, "(%s, %s, %s)", rows)
         self._execute(f"CREATE INDEX {CONTACTS}_cid ON {CONTACTS} (cid)")
         self._analyze(CONTACTS)
 
