@@ -223,6 +223,9 @@ class _Sql:
         self.by = by
         # Ids as SQLite's rowid where a table is keyed by one.
         self.id = "integer" if self.sqlite else "bigint"
+        # Keeps a subquery from being merged into its query, which would compute its
+        # correlated subqueries once for each use of their column.
+        self.fence = "LIMIT -1 OFFSET 0" if self.sqlite else "OFFSET 0"
 
     def days(self, later: str, earlier: str) -> str:
         if self.sqlite:
@@ -323,8 +326,8 @@ def _statements(by: str, low: datetime.date, high: datetime.date) -> list[tuple[
             f"""INSERT INTO eff_sent
             SELECT i.id, i.receivable_id, {sent_on}, n.id, i.range_start, i.delay_range_id,
                    i.due_date, i.balance, n.branch_id, n.template_number
-            FROM dunning_noticeitem i JOIN dunning_notice n ON n.id = i.notice_id
-            WHERE n.status = %s AND n.sent_at IS NOT NULL""",  # noqa: S608 - fixed fragments
+            FROM dunning_noticeitem i CROSS JOIN dunning_notice n
+            WHERE n.id = i.notice_id AND n.status = %s AND n.sent_at IS NOT NULL""",  # noqa: S608 - fixed fragments
             [*sent_params, NoticeStatus.SENT.value],
         ),
         # A título's sent notices in the order that ranks them; covers the look-ups below.
@@ -381,8 +384,9 @@ def _statements(by: str, low: datetime.date, high: datetime.date) -> list[tuple[
                           AND {not_sent}
                           AND {balance} > 0
                         ORDER BY dr.start_day DESC, dr.range_id DESC LIMIT 1) AS range_id
-                FROM eff_pay p JOIN receivables_receivable r ON r.id = p.receivable_id
-                WHERE p.touch_id IS NULL AND r.cancelled = %s
+                FROM eff_pay p CROSS JOIN receivables_receivable r
+                WHERE p.touch_id IS NULL AND r.id = p.receivable_id AND r.cancelled = %s
+                {q.fence}
             ) x
             WHERE x.range_id IS NOT NULL""",  # noqa: S608 - fixed fragments
             [False],
@@ -476,9 +480,10 @@ def _statements(by: str, low: datetime.date, high: datetime.date) -> list[tuple[
             SELECT 0, w.group_key, COUNT(*), SUM(w.balance)
             FROM (
                 SELECT COALESCE({q.reference_key()}, '-') AS group_key, {balance} AS balance
-                FROM receivables_receivable r
-                JOIN eff_range dr ON r.due_date BETWEEN dr.due_from AND dr.due_to
-                WHERE r.cancelled = %s AND {not_sent}
+                FROM receivables_receivable r CROSS JOIN eff_range dr
+                WHERE r.due_date BETWEEN dr.due_from AND dr.due_to AND r.cancelled = %s
+                  AND {not_sent}
+                {q.fence}
             ) w
             WHERE w.balance > 0
             GROUP BY w.group_key""",  # noqa: S608 - fixed fragments
