@@ -556,21 +556,32 @@ def _final_sql() -> str:
                SUM(paid_30), SUM(recovered), SUM(presumed), COALESCE(SUM(titulos_paid), 0),
                COALESCE(SUM(went_on), 0)"""
     return f"""
-WITH paid_days AS (
-    SELECT is_notice, group_key, first_days FROM eff_paid WHERE all_total > 0
+WITH days AS (
+    SELECT is_notice, group_key, first_days, COUNT(*) AS lines
+    FROM eff_paid WHERE all_total > 0
+    GROUP BY is_notice, group_key, first_days
+),
+histogram AS (
+    SELECT is_notice, group_key, first_days, lines FROM days
     UNION ALL
-    SELECT is_notice, '*', first_days FROM eff_paid WHERE all_total > 0
+    SELECT is_notice, '*', first_days, CAST(SUM(lines) AS bigint) FROM days
+    GROUP BY is_notice, first_days
 ),
 ranked AS (
     SELECT is_notice, group_key, first_days,
-           ROW_NUMBER() OVER (PARTITION BY is_notice, group_key ORDER BY first_days) AS position,
-           COUNT(*) OVER (PARTITION BY is_notice, group_key) AS paid_count
-    FROM paid_days
+           CAST(SUM(lines) OVER (PARTITION BY is_notice, group_key ORDER BY first_days
+                            ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS bigint)
+               AS last_position,
+           CAST(SUM(lines) OVER (PARTITION BY is_notice, group_key) AS bigint) AS paid_count,
+           lines
+    FROM histogram
 ),
+-- The day (or the two days) at the middle position(s) of the days sorted.
 medians AS (
     SELECT is_notice, group_key, AVG(first_days * 1.0) AS median_days
     FROM ranked
-    WHERE position IN ((paid_count + 1) / 2, (paid_count + 2) / 2)
+    WHERE (paid_count + 1) / 2 BETWEEN last_position - lines + 1 AND last_position
+       OR (paid_count + 2) / 2 BETWEEN last_position - lines + 1 AND last_position
     GROUP BY is_notice, group_key
 ),
 sums AS (
