@@ -215,6 +215,11 @@ def _offset_spans(tzname: str) -> tuple[tuple[str, str], ...]:
     return tuple(spans)
 
 
+# An active range's window: its id, its first day, the due dates whose window opened in
+# the period.
+Window = tuple[int, int, datetime.date, datetime.date]
+
+
 class _Sql:
     """The report's SQL fragments for the connection's database."""
 
@@ -285,7 +290,51 @@ class _Sql:
         )
 
 
-def _statements(by: str, low: datetime.date, high: datetime.date) -> list[tuple[str, list[Any]]]:
+def _all_windows(q: _Sql, ranges: list[Window]) -> list[tuple[str, list[Any]]]:
+    """Every window of every active range that opened in the period, counted as if its título
+    owed its whole amount: one pass over the títulos, a pair of sums for each range."""
+    if not ranges:
+        return []
+    # What the groups need of a título besides its range: its branch, or its due date (the
+    # month its window opened).
+    key = {"branch": "r.branch_id", "month": "r.due_date"}.get(q.by)
+    sums, params = [], []
+    for i, (_, _, due_from, due_to) in enumerate(ranges):
+        inside = "r.due_date BETWEEN %s AND %s AND r.amount > 0"
+        sums.append(
+            f"COUNT(CASE WHEN {inside} THEN 1 END) AS titulos_{i},"
+            f" SUM(CASE WHEN {inside} THEN r.amount END) AS notified_{i}"
+        )
+        params += [due_from, due_to, due_from, due_to]
+    params += [False, min(w[2] for w in ranges), max(w[3] for w in ranges)]
+    parts, part_params = [], []
+    for i, (pk, start, _, _) in enumerate(ranges):
+        group_key = {
+            "range": "CAST(%s AS TEXT)",
+            "branch": "CAST(a.k AS TEXT)",
+            "month": q.month(q.plus_days("a.k", "CAST(%s AS integer)")),
+        }.get(q.by, "'-'")
+        parts.append(
+            f"SELECT {group_key} AS group_key, a.titulos_{i} AS titulos,"  # noqa: S608
+            f" a.notified_{i} AS notified FROM a"
+        )
+        part_params += [str(pk)] if q.by == "range" else [start] if q.by == "month" else []
+    sql = f"""WITH a AS (
+        SELECT {key or "NULL"} AS k, {", ".join(sums)}
+        FROM receivables_receivable r
+        WHERE r.cancelled = %s AND r.due_date BETWEEN %s AND %s
+        {f"GROUP BY {key}" if key else ""}
+    )
+    INSERT INTO eff_sums (is_notice, group_key, titulos, notified)
+    SELECT 0, g.group_key, g.titulos, g.notified
+    FROM ({" UNION ALL ".join(parts)}) g
+    WHERE g.titulos > 0"""  # noqa: S608 - fixed fragments; every value is a parameter
+    return [(sql, params + part_params)]
+
+
+def _statements(
+    by: str, low: datetime.date, high: datetime.date, ranges: list[Window]
+) -> list[tuple[str, list[Any]]]:
     """The statements that fill the temporary tables; eff_range is filled before them."""
     q = _Sql(by)
     sent_on, sent_params = q.sent_on()
@@ -474,15 +523,47 @@ def _statements(by: str, low: datetime.date, high: datetime.date) -> list[tuple[
             GROUP BY COALESCE({q.sent_key()}, '-')""",  # noqa: S608 - fixed fragments
             [low, high],
         ),
-        # The reference windows.
+        # The reference windows, in three parts: every window as if nothing had been paid
+        # before it opened (one pass over the títulos, no look-up), corrected for the títulos
+        # paid before, less the windows that had a sent notice.
+        *_all_windows(q, ranges),
         (
             f"""INSERT INTO eff_sums (is_notice, group_key, titulos, notified)
-            SELECT 0, w.group_key, COUNT(*), SUM(w.balance)
+            SELECT 0, c.group_key,
+                   SUM(CASE WHEN c.balance > 0 THEN 1 ELSE 0 END)
+                   - SUM(CASE WHEN c.amount > 0 THEN 1 ELSE 0 END),
+                   SUM(CASE WHEN c.balance > 0 THEN c.balance ELSE 0 END)
+                   - SUM(CASE WHEN c.amount > 0 THEN c.amount ELSE 0 END)
+            FROM (
+                SELECT COALESCE({q.reference_key()}, '-') AS group_key, r.amount,
+                       r.amount - x.paid_before AS balance
+                FROM (
+                    SELECT q.receivable_id, dr.range_id, SUM(q.amount) AS paid_before
+                    FROM eff_pay q CROSS JOIN receivables_receivable r CROSS JOIN eff_range dr
+                    WHERE r.id = q.receivable_id AND r.cancelled = %s
+                      AND r.due_date BETWEEN dr.due_from AND dr.due_to
+                      AND q.paid_date < {opened}
+                    GROUP BY q.receivable_id, dr.range_id
+                ) x
+                CROSS JOIN receivables_receivable r CROSS JOIN eff_range dr
+                WHERE r.id = x.receivable_id AND dr.range_id = x.range_id
+            ) c
+            GROUP BY c.group_key""",  # noqa: S608 - fixed fragments
+            [False],
+        ),
+        (
+            f"""INSERT INTO eff_sums (is_notice, group_key, titulos, notified)
+            SELECT 0, w.group_key, -COUNT(*), -SUM(w.balance)
             FROM (
                 SELECT COALESCE({q.reference_key()}, '-') AS group_key, {balance} AS balance
-                FROM receivables_receivable r CROSS JOIN eff_range dr
-                WHERE r.due_date BETWEEN dr.due_from AND dr.due_to AND r.cancelled = %s
-                  AND {not_sent}
+                FROM (
+                    SELECT DISTINCT s.receivable_id, s.range_id, s.due_date
+                    FROM eff_sent s CROSS JOIN eff_range dr
+                    WHERE dr.range_id = s.range_id AND s.due_date BETWEEN dr.due_from AND dr.due_to
+                ) x
+                CROSS JOIN receivables_receivable r CROSS JOIN eff_range dr
+                WHERE r.id = x.receivable_id AND dr.range_id = x.range_id
+                  AND r.due_date = x.due_date AND r.cancelled = %s
                 {q.fence}
             ) w
             WHERE w.balance > 0
@@ -516,7 +597,7 @@ def _run(
     by: str,
     low: datetime.date,
     high: datetime.date,
-    ranges: list[tuple[int, int, datetime.date, datetime.date]],
+    ranges: list[Window],
 ) -> list[tuple[Any, ...]]:
     """Fill the temporary tables, read the groups' figures, drop the tables."""
     sqlite = connection.vendor == "sqlite"
@@ -538,7 +619,7 @@ def _run(
                 " start_day integer NOT NULL, due_from date NOT NULL, due_to date NOT NULL)"
             )
             cursor.executemany("INSERT INTO eff_range VALUES (%s, %s, %s, %s)", ranges)
-            for sql, params in _statements(by, low, high):
+            for sql, params in _statements(by, low, high, ranges):
                 cursor.execute(sql, params)
                 if not sqlite and sql.lstrip().startswith("INSERT INTO eff_"):
                     # Temporary tables get no statistics of their own.
@@ -587,10 +668,12 @@ medians AS (
 sums AS (
     SELECT is_notice, group_key, COALESCE(SUM(notices), 0) AS notices, {figures}
     FROM eff_sums WHERE group_key <> '*' GROUP BY is_notice, group_key
+    HAVING COALESCE(SUM(titulos), 0) > 0
     UNION ALL
     SELECT is_notice, '*', COALESCE(SUM(CASE WHEN group_key = '*' THEN notices END), 0),
            {figures}
     FROM eff_sums GROUP BY is_notice
+    HAVING COALESCE(SUM(titulos), 0) > 0
 )
 SELECT t.*, m.median_days
 FROM sums t
