@@ -292,44 +292,22 @@ class _Sql:
 
 def _all_windows(q: _Sql, ranges: list[Window]) -> list[tuple[str, list[Any]]]:
     """Every window of every active range that opened in the period, counted as if its título
-    owed its whole amount: one pass over the títulos, a pair of sums for each range."""
+    owed its whole amount: one pass over the títulos, summed by due date (and branch)."""
     if not ranges:
         return []
-    # What the groups need of a título besides its range: its branch, or its due date (the
-    # month its window opened).
-    key = {"branch": "r.branch_id", "month": "r.due_date"}.get(q.by)
-    sums, params = [], []
-    for i, (_, _, due_from, due_to) in enumerate(ranges):
-        inside = "r.due_date BETWEEN %s AND %s AND r.amount > 0"
-        sums.append(
-            f"COUNT(CASE WHEN {inside} THEN 1 END) AS titulos_{i},"
-            f" SUM(CASE WHEN {inside} THEN r.amount END) AS notified_{i}"
-        )
-        params += [due_from, due_to, due_from, due_to]
-    params += [False, min(w[2] for w in ranges), max(w[3] for w in ranges)]
-    parts, part_params = [], []
-    for i, (pk, start, _, _) in enumerate(ranges):
-        group_key = {
-            "range": "CAST(%s AS TEXT)",
-            "branch": "CAST(a.k AS TEXT)",
-            "month": q.month(q.plus_days("a.k", "CAST(%s AS integer)")),
-        }.get(q.by, "'-'")
-        parts.append(
-            f"SELECT {group_key} AS group_key, a.titulos_{i} AS titulos,"  # noqa: S608
-            f" a.notified_{i} AS notified FROM a"
-        )
-        part_params += [str(pk)] if q.by == "range" else [start] if q.by == "month" else []
-    sql = f"""WITH a AS (
-        SELECT {key or "NULL"} AS k, {", ".join(sums)}
+    branch = "r.branch_id" if q.by == "branch" else "NULL"
+    sql = f"""WITH days AS (
+        SELECT r.due_date, {branch} AS branch_id, COUNT(*) AS titulos, SUM(r.amount) AS notified
         FROM receivables_receivable r
-        WHERE r.cancelled = %s AND r.due_date BETWEEN %s AND %s
-        {f"GROUP BY {key}" if key else ""}
+        WHERE r.cancelled = %s AND r.amount > 0 AND r.due_date BETWEEN %s AND %s
+        GROUP BY r.due_date, {branch}
     )
     INSERT INTO eff_sums (is_notice, group_key, titulos, notified)
-    SELECT 0, g.group_key, g.titulos, g.notified
-    FROM ({" UNION ALL ".join(parts)}) g
-    WHERE g.titulos > 0"""  # noqa: S608 - fixed fragments; every value is a parameter
-    return [(sql, params + part_params)]
+    SELECT 0, COALESCE({q.reference_key()}, '-'), SUM(r.titulos), SUM(r.notified)
+    FROM days r CROSS JOIN eff_range dr
+    WHERE r.due_date BETWEEN dr.due_from AND dr.due_to
+    GROUP BY COALESCE({q.reference_key()}, '-')"""  # noqa: S608 - fixed fragments
+    return [(sql, [False, min(w[2] for w in ranges), max(w[3] for w in ranges)])]
 
 
 def _statements(
