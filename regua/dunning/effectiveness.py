@@ -248,10 +248,13 @@ class _Sql:
     def sent_on(self) -> tuple[str, list[Any]]:
         """The day ``n.sent_at`` was in the current time zone."""
         if self.sqlite:
+            # The offset in force since the zone's last change first: a look-up for older times.
+            since, shift = _offset_spans(timezone.get_current_timezone_name())[-1]
             return (
-                "date(n.sent_at, (SELECT o.shift FROM eff_offset o WHERE o.starts <= n.sent_at"
-                " ORDER BY o.starts DESC LIMIT 1))",
-                [],
+                "date(n.sent_at, CASE WHEN n.sent_at >= %s THEN %s ELSE ("
+                "SELECT o.shift FROM eff_offset o WHERE o.starts <= n.sent_at"
+                " ORDER BY o.starts DESC LIMIT 1) END)",
+                [since, shift],
             )
         sql, params = connection.ops.datetime_cast_date_sql(
             "n.sent_at", (), timezone.get_current_timezone_name()
@@ -429,17 +432,14 @@ def _statements(
         ),
         (
             f"""INSERT INTO eff_paid
-            SELECT 1, COALESCE({q.sent_key()}, '-'), s.balance,
-                   b.all_total, b.confirmed, b.all_7, b.all_15, b.all_30, b.first_days
+            SELECT 1, MIN(p.group_key), MIN(p.balance), {payment_totals}
             FROM (
-                SELECT p.touch_id, {payment_totals}
-                FROM (
-                    SELECT p.touch_id, p.amount, p.confirmed, p.paid_date, s.touched_on
-                    FROM eff_pay p JOIN eff_sent s ON s.touch_id = p.touch_id
-                ) p
-                GROUP BY p.touch_id
-            ) b JOIN eff_sent s ON s.touch_id = b.touch_id
-            WHERE s.touched_on BETWEEN %s AND %s""",  # noqa: S608 - fixed fragments
+                SELECT p.touch_id, COALESCE({q.sent_key()}, '-') AS group_key, s.balance,
+                       p.amount, p.confirmed, p.paid_date, s.touched_on
+                FROM eff_pay p CROSS JOIN eff_sent s
+                WHERE s.touch_id = p.touch_id AND s.touched_on BETWEEN %s AND %s
+            ) p
+            GROUP BY p.touch_id""",  # noqa: S608 - fixed fragments
             [low, high],
         ),
         (
