@@ -299,11 +299,12 @@ def _all_windows(q: _Sql, ranges: list[Window]) -> list[tuple[str, list[Any]]]:
     if not ranges:
         return []
     branch = "r.branch_id" if q.by == "branch" else "NULL"
+    by_branch = ", r.branch_id" if q.by == "branch" else ""
     sql = f"""WITH days AS (
         SELECT r.due_date, {branch} AS branch_id, COUNT(*) AS titulos, SUM(r.amount) AS notified
         FROM receivables_receivable r
         WHERE r.cancelled = %s AND r.amount > 0 AND r.due_date BETWEEN %s AND %s
-        GROUP BY r.due_date, {branch}
+        GROUP BY r.due_date{by_branch}
     )
     INSERT INTO eff_sums (is_notice, group_key, titulos, notified)
     SELECT 0, COALESCE({q.reference_key()}, '-'), SUM(r.titulos), SUM(r.notified)
@@ -514,17 +515,12 @@ def _statements(
                    - SUM(CASE WHEN c.amount > 0 THEN c.amount ELSE 0 END)
             FROM (
                 SELECT COALESCE({q.reference_key()}, '-') AS group_key, r.amount,
-                       r.amount - x.paid_before AS balance
-                FROM (
-                    SELECT q.receivable_id, dr.range_id, SUM(q.amount) AS paid_before
-                    FROM eff_pay q CROSS JOIN receivables_receivable r CROSS JOIN eff_range dr
-                    WHERE r.id = q.receivable_id AND r.cancelled = %s
-                      AND r.due_date BETWEEN dr.due_from AND dr.due_to
-                      AND q.paid_date < {opened}
-                    GROUP BY q.receivable_id, dr.range_id
-                ) x
-                CROSS JOIN receivables_receivable r CROSS JOIN eff_range dr
-                WHERE r.id = x.receivable_id AND dr.range_id = x.range_id
+                       r.amount - SUM(q.amount) AS balance
+                FROM eff_pay q CROSS JOIN receivables_receivable r CROSS JOIN eff_range dr
+                WHERE r.id = q.receivable_id AND r.cancelled = %s
+                  AND r.due_date BETWEEN dr.due_from AND dr.due_to
+                  AND q.paid_date < {opened}
+                GROUP BY r.id, dr.range_id
             ) c
             GROUP BY c.group_key""",  # noqa: S608 - fixed fragments
             [False],
@@ -581,32 +577,37 @@ def _run(
     sqlite = connection.vendor == "sqlite"
     id_type = "integer" if sqlite else "bigint"
     with transaction.atomic(), connection.cursor() as cursor:
+        if not sqlite:
+            # Room for the hash tables of a few hundred thousand lines (4 MB by default).
+            cursor.execute("SET LOCAL work_mem = '64MB'")
         for name in TEMP_TABLES:
             cursor.execute(f"DROP TABLE IF EXISTS {name}")
-        try:
-            if sqlite:
-                cursor.execute(
-                    "CREATE TEMPORARY TABLE eff_offset (starts text PRIMARY KEY, shift text)"
-                )
-                cursor.executemany(
-                    "INSERT INTO eff_offset VALUES (%s, %s)",
-                    _offset_spans(timezone.get_current_timezone_name()),
-                )
+        if sqlite:
             cursor.execute(
-                f"CREATE TEMPORARY TABLE eff_range (range_id {id_type} PRIMARY KEY,"
-                " start_day integer NOT NULL, due_from date NOT NULL, due_to date NOT NULL)"
+                "CREATE TEMPORARY TABLE eff_offset (starts text PRIMARY KEY, shift text)"
             )
-            cursor.executemany("INSERT INTO eff_range VALUES (%s, %s, %s, %s)", ranges)
-            for sql, params in _statements(by, low, high, ranges):
-                cursor.execute(sql, params)
-                if not sqlite and sql.lstrip().startswith("INSERT INTO eff_"):
-                    # Temporary tables get no statistics of their own.
-                    cursor.execute(f"ANALYZE {sql.split()[2]}")
-            cursor.execute(_final_sql())
-            return cursor.fetchall()
-        finally:
-            for name in TEMP_TABLES:
-                cursor.execute(f"DROP TABLE IF EXISTS {name}")
+            cursor.executemany(
+                "INSERT INTO eff_offset VALUES (%s, %s)",
+                _offset_spans(timezone.get_current_timezone_name()),
+            )
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE eff_range (range_id {id_type} PRIMARY KEY,"
+            " start_day integer NOT NULL, due_from date NOT NULL, due_to date NOT NULL)"
+        )
+        cursor.executemany("INSERT INTO eff_range VALUES (%s, %s, %s, %s)", ranges)
+        for sql, params in _statements(by, low, high, ranges):
+            cursor.execute(sql, params)
+            filled = sql.split()[2] if sql.lstrip().startswith("INSERT INTO") else ""
+            if not sqlite and filled in ("eff_sent", "eff_pay"):
+                # Temporary tables get no statistics of their own: the look-ups in them
+                # are planned on these.
+                cursor.execute(f"ANALYZE {filled}")
+        cursor.execute(_final_sql())
+        found = cursor.fetchall()
+        # (On an error the transaction's rollback drops them.)
+        for name in TEMP_TABLES:
+            cursor.execute(f"DROP TABLE IF EXISTS {name}")
+    return found
 
 
 def _final_sql() -> str:
