@@ -16,8 +16,10 @@ How a payment is attributed (the page says the same to its reader):
   once; a payment goes there only when no notice precedes it. They are
   labelled "não comparável": they were not chosen at random.
 
-Everything is one SQL statement (window functions, no loop over títulos), the
-same on SQLite and PostgreSQL; Python only labels and divides the totals.
+Everything is set-based SQL, the same on SQLite and PostgreSQL: a few statements
+fill temporary tables (the sent notices' títulos, the payments with the line each
+goes to, the lines that got one, the groups' totals in parts) and one reads the
+totals; no loop over títulos. Python only labels and divides the totals.
 """
 
 import datetime
@@ -184,7 +186,8 @@ def _offset_spans(tzname: str) -> tuple[tuple[str, str], ...]:
 
     SQLite's own date functions know no time zone and Django's cast to a local date is a
     Python function called for every row; a lookup in this small table is not. A
-    transition is looked for week by week, then to the second.
+    transition is looked for week by week, then to the second (two changes within one
+    week that return to the same offset would be missed; São Paulo never had them).
     """
     zone = ZoneInfo(tzname)
 
@@ -583,6 +586,8 @@ def _run(
         for name in TEMP_TABLES:
             cursor.execute(f"DROP TABLE IF EXISTS {name}")
         if sqlite:
+            # The temporary tables' pages in memory while the report runs (2 MB by default).
+            cursor.execute("PRAGMA temp.cache_size = -131072")
             cursor.execute(
                 "CREATE TEMPORARY TABLE eff_offset (starts text PRIMARY KEY, shift text)"
             )
@@ -607,6 +612,8 @@ def _run(
         # (On an error the transaction's rollback drops them.)
         for name in TEMP_TABLES:
             cursor.execute(f"DROP TABLE IF EXISTS {name}")
+        if sqlite:
+            cursor.execute("PRAGMA temp.cache_size = -2000")
     return found
 
 
