@@ -668,6 +668,15 @@ ORDER BY t.is_notice DESC, t.group_key
 """  # noqa: S608 - fixed fragments
 
 
+def _days_before(day: datetime.date, days: int) -> datetime.date:
+    """``day`` less ``days``, held to the calendar's first and last day (a bound past them
+    bounds nothing more)."""
+    try:
+        return day - datetime.timedelta(days=days)
+    except OverflowError:
+        return datetime.date.min if days > 0 else datetime.date.max
+
+
 def _money(value: Any) -> Decimal:
     if value is None:
         return Decimal("0.00")
@@ -702,8 +711,8 @@ def effectiveness(
             (
                 pk,
                 start,
-                ref_low - datetime.timedelta(days=start),
-                ref_high - datetime.timedelta(days=start),
+                _days_before(ref_low, start),
+                _days_before(ref_high, start),
             )
             for pk, start in DelayRange.objects.filter(active=True).values_list("pk", "start_day")
         ]
