@@ -16,17 +16,21 @@ How a payment is attributed (the page says the same to its reader):
   once; a payment goes there only when no notice precedes it. They are
   labelled "não comparável": they were not chosen at random.
 
-Everything is one SQL statement (window functions, no loop over títulos), the
-same on SQLite and PostgreSQL; Python only labels and divides the totals.
+Everything is set-based SQL, the same on SQLite and PostgreSQL: a few statements
+fill temporary tables (the sent notices' títulos, the payments with the line each
+goes to, the lines that got one, the groups' totals in parts) and one reads the
+totals; no loop over títulos. Python only labels and divides the totals.
 """
 
 import datetime
+import functools
 import math
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Any, Final
+from zoneinfo import ZoneInfo
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Min
 from django.utils import timezone
 
@@ -164,154 +168,513 @@ def payments_sql() -> tuple[str, list[Any]]:
     return sql, [PaymentKind.LEGACY.value]
 
 
-def _sql(by: str) -> tuple[str, list[Any]]:
-    """The report's one statement for ``by``, with the parameters of its first two parts."""
-    sqlite = connection.vendor == "sqlite"
-    sent_sql, sent_params = sent_items_sql()
-    pay_sql, pay_params = payments_sql()
+# The report's temporary tables, dropped before and after each report.
+TEMP_TABLES: Final = (
+    "eff_offset",
+    "eff_range",
+    "eff_sent",
+    "eff_pay",
+    "eff_refpay",
+    "eff_paid",
+    "eff_sums",
+)
 
-    def days(later: str, earlier: str) -> str:
-        if sqlite:
+
+@functools.cache
+def _offset_spans(tzname: str) -> tuple[tuple[str, str], ...]:
+    """The zone's UTC offsets from 1970 to 2100: (UTC start, SQLite modifier) each.
+
+    SQLite's own date functions know no time zone and Django's cast to a local date is a
+    Python function called for every row; a lookup in this small table is not. A
+    transition is looked for week by week, then to the second (two changes within one
+    week that return to the same offset would be missed; São Paulo never had them).
+    """
+    zone = ZoneInfo(tzname)
+
+    def offset(moment: datetime.datetime) -> datetime.timedelta | None:
+        return moment.astimezone(zone).utcoffset()
+
+    def modifier(delta: datetime.timedelta | None) -> str:
+        return f"{int(delta.total_seconds()) if delta else 0} seconds"
+
+    moment = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+    end = datetime.datetime(2100, 1, 1, tzinfo=datetime.UTC)
+    week = datetime.timedelta(days=7)
+    second = datetime.timedelta(seconds=1)
+    # The first span starts at "": before any stored text.
+    spans = [("", modifier(offset(moment)))]
+    while moment < end:
+        following = moment + week
+        if offset(following) != offset(moment):
+            low, high = moment, following
+            while high - low > second:
+                middle = low + (high - low) // 2
+                if offset(middle) == offset(low):
+                    low = middle
+                else:
+                    high = middle
+            spans.append((high.strftime("%Y-%m-%d %H:%M:%S"), modifier(offset(high))))
+        moment = following
+    return tuple(spans)
+
+
+# An active range's window: its id, its first day, the due dates whose window opened in
+# the period.
+Window = tuple[int, int, datetime.date, datetime.date]
+
+
+class _Sql:
+    """The report's SQL fragments for the connection's database."""
+
+    def __init__(self, by: str) -> None:
+        self.sqlite = connection.vendor == "sqlite"
+        self.by = by
+        # Ids as SQLite's rowid where a table is keyed by one.
+        self.id = "integer" if self.sqlite else "bigint"
+        # Keeps a subquery from being merged into its query, which would compute its
+        # correlated subqueries once for each use of their column.
+        self.fence = "LIMIT -1 OFFSET 0" if self.sqlite else "OFFSET 0"
+
+    def days(self, later: str, earlier: str) -> str:
+        if self.sqlite:
             return f"CAST(julianday({later}) - julianday({earlier}) AS INTEGER)"
         return f"({later} - {earlier})"
 
-    if sqlite:
-        window_start = "date(r.due_date, dr.start_day || ' days')"
-        due_from = "date(%s, (-dr.start_day) || ' days')"
-    else:
-        window_start = "(r.due_date + dr.start_day)"
-        due_from = "(CAST(%s AS date) - dr.start_day)"
-    month = "substr({}, 1, 7)" if sqlite else "to_char({}, 'YYYY-MM')"
-    group_key = {
-        "range": "CAST(t.range_id AS TEXT)",
-        "template": "CAST(t.template_number AS TEXT)",
-        "branch": "CAST(t.branch_id AS TEXT)",
-        "month": month.format("t.touched_on"),
-        BY_RANGE_AND_TEMPLATE: "CAST(t.range_id AS TEXT) || ':' || CAST(t.template_number AS TEXT)",
-    }[by]
-    windows = ",\n".join(
-        f"SUM(CASE WHEN a.days <= {n} THEN a.amount ELSE 0 END) AS all_{n}" for n in WINDOWS
+    def plus_days(self, day: str, count: str) -> str:
+        if self.sqlite:
+            return f"date({day}, {count} || ' days')"
+        return f"({day} + {count})"
+
+    def month(self, day: str) -> str:
+        return f"substr({day}, 1, 7)" if self.sqlite else f"to_char({day}, 'YYYY-MM')"
+
+    def sent_on(self) -> tuple[str, list[Any]]:
+        """The day ``n.sent_at`` was in the current time zone."""
+        if self.sqlite:
+            # The offset in force since the zone's last change first: a look-up for older times.
+            since, shift = _offset_spans(timezone.get_current_timezone_name())[-1]
+            return (
+                "date(n.sent_at, CASE WHEN n.sent_at >= %s THEN %s ELSE ("
+                "SELECT o.shift FROM eff_offset o WHERE o.starts <= n.sent_at"
+                " ORDER BY o.starts DESC LIMIT 1) END)",
+                [since, shift],
+            )
+        sql, params = connection.ops.datetime_cast_date_sql(
+            "n.sent_at", (), timezone.get_current_timezone_name()
+        )
+        return sql, list(params)
+
+    def sent_key(self) -> str:
+        """The group of a sent notice's título (``s``: eff_sent)."""
+        return {
+            "range": "CAST(s.range_id AS TEXT)",
+            "template": "CAST(s.template_number AS TEXT)",
+            "branch": "CAST(s.branch_id AS TEXT)",
+            "month": self.month("s.touched_on"),
+            BY_RANGE_AND_TEMPLATE: (
+                "CAST(s.range_id AS TEXT) || ':' || CAST(s.template_number AS TEXT)"
+            ),
+        }[self.by]
+
+    def reference_key(self) -> str:
+        """The group of a reference window (``r``: the título, ``dr``: eff_range)."""
+        return {
+            "range": "CAST(dr.range_id AS TEXT)",
+            "template": "NULL",
+            "branch": "CAST(r.branch_id AS TEXT)",
+            "month": self.month(self.plus_days("r.due_date", "dr.start_day")),
+            BY_RANGE_AND_TEMPLATE: "NULL",
+        }[self.by]
+
+    def reference_balance(self) -> str:
+        """What a reference window's título still owed when the window opened: its amount
+        less every payment (events, or the single legacy one) made before that day."""
+        opened = self.plus_days("r.due_date", "dr.start_day")
+        return (
+            "r.amount - COALESCE((SELECT SUM(q.amount) FROM eff_pay q"  # noqa: S608
+            f" WHERE q.receivable_id = r.id AND q.paid_date < {opened}), 0)"
+        )
+
+
+def _all_windows(q: _Sql, ranges: list[Window]) -> list[tuple[str, list[Any]]]:
+    """Every window of every active range that opened in the period, counted as if its título
+    owed its whole amount: one pass over the títulos, summed by due date (and branch)."""
+    if not ranges:
+        return []
+    branch = "r.branch_id" if q.by == "branch" else "NULL"
+    by_branch = ", r.branch_id" if q.by == "branch" else ""
+    sql = f"""WITH days AS (
+        SELECT r.due_date, {branch} AS branch_id, COUNT(*) AS titulos, SUM(r.amount) AS notified
+        FROM receivables_receivable r
+        WHERE r.cancelled = %s AND r.amount > 0 AND r.due_date BETWEEN %s AND %s
+        GROUP BY r.due_date{by_branch}
     )
-    capped_windows = ",\n".join(
-        f"CASE WHEN COALESCE(pt.all_{n}, 0) <= 0 THEN 0"
-        f" WHEN pt.all_{n} > t.balance THEN t.balance ELSE pt.all_{n} END AS paid_{n}"
+    INSERT INTO eff_sums (is_notice, group_key, titulos, notified)
+    SELECT 0, COALESCE({q.reference_key()}, '-'), SUM(r.titulos), SUM(r.notified)
+    FROM days r CROSS JOIN eff_range dr
+    WHERE r.due_date BETWEEN dr.due_from AND dr.due_to
+    GROUP BY COALESCE({q.reference_key()}, '-')"""  # noqa: S608 - fixed fragments
+    return [(sql, [False, min(w[2] for w in ranges), max(w[3] for w in ranges)])]
+
+
+def _statements(
+    by: str, low: datetime.date, high: datetime.date, ranges: list[Window]
+) -> list[tuple[str, list[Any]]]:
+    """The statements that fill the temporary tables; eff_range is filled before them."""
+    q = _Sql(by)
+    sent_on, sent_params = q.sent_on()
+    windows = ", ".join(
+        f"SUM(CASE WHEN {q.days('p.paid_date', 'p.touched_on')} <= {n}"
+        f" THEN p.amount ELSE 0 END) AS all_{n}"
         for n in WINDOWS
     )
-    sums = ", ".join(f"SUM(b.paid_{n}) AS paid_{n}" for n in WINDOWS)
-    # The totals of a group of lines (once per group, once for all: no lines copied).
-    aggregates = f"""COUNT(DISTINCT CASE WHEN b.is_notice = 1 THEN b.notice_id END) AS notices,
-           COUNT(*) AS titulos, SUM(b.balance) AS notified, {sums},
-           SUM(b.recovered) AS recovered, SUM(b.recovered - b.confirmed) AS presumed,
-           SUM(CASE WHEN b.recovered > 0 THEN 1 ELSE 0 END) AS titulos_paid,
-           SUM(b.went_on) AS went_on"""
-    sql = f"""
-WITH sent AS ({sent_sql}
+    # What one line got: everything, the confirmed part, within each window, and the
+    # days to its first payment.
+    payment_totals = f"""SUM(p.amount) AS all_total,
+               SUM(CASE WHEN p.confirmed = 1 THEN p.amount ELSE 0 END) AS confirmed,
+               {windows},
+               MIN(CASE WHEN p.amount > 0 THEN {q.days("p.paid_date", "p.touched_on")} END)
+                   AS first_days"""
+    not_sent = """NOT EXISTS (
+               SELECT 1 FROM eff_sent s WHERE s.receivable_id = r.id
+                 AND s.range_id = dr.range_id AND s.due_date = r.due_date)"""
+    balance = q.reference_balance()
+    opened = q.plus_days("r.due_date", "dr.start_day")
+    capped = ",\n".join(
+        f"SUM(CASE WHEN COALESCE(b.all_{n}, 0) <= 0 THEN 0"
+        f" WHEN b.all_{n} > b.balance THEN b.balance ELSE b.all_{n} END)"
+        for n in WINDOWS
+    )
+    return [
+        # Every título of every sent notice (outside the period too: a later notice takes
+        # the payments made after it), keyed by the item.
+        (
+            f"""CREATE TEMPORARY TABLE eff_sent (
+                touch_id {q.id} PRIMARY KEY, receivable_id {q.id} NOT NULL,
+                touched_on date NOT NULL, notice_id {q.id} NOT NULL,
+                range_start integer NOT NULL, range_id {q.id} NOT NULL, due_date date NOT NULL,
+                balance numeric NOT NULL, branch_id {q.id} NOT NULL, template_number integer)""",
+            [],
+        ),
+        (
+            f"""INSERT INTO eff_sent
+            SELECT i.id, i.receivable_id, {sent_on}, n.id, i.range_start, i.delay_range_id,
+                   i.due_date, i.balance, n.branch_id, n.template_number
+            FROM dunning_noticeitem i CROSS JOIN dunning_notice n
+            WHERE n.id = i.notice_id AND n.status = %s AND n.sent_at IS NOT NULL""",  # noqa: S608 - fixed fragments
+            [*sent_params, NoticeStatus.SENT.value],
+        ),
+        # A título's sent notices in the order that ranks them; covers the look-ups below.
+        (
+            "CREATE INDEX eff_sent_order ON eff_sent"
+            " (receivable_id, touched_on, notice_id, range_start, range_id, due_date)",
+            [],
+        ),
+        # Every payment, with the sent notice it goes to: the latest one sent on or before
+        # the paid day (none: it may go to a reference window).
+        (
+            f"""CREATE TEMPORARY TABLE eff_pay (
+                receivable_id {q.id} NOT NULL, paid_date date NOT NULL, amount numeric NOT NULL,
+                confirmed integer NOT NULL, touch_id {q.id})""",
+            [],
+        ),
+        (
+            """INSERT INTO eff_pay
+            SELECT p.receivable_id, p.paid_date, p.amount,
+                   CASE WHEN p.kind <> %s THEN 1 ELSE 0 END,
+                   (SELECT s.touch_id FROM eff_sent s
+                    WHERE s.receivable_id = p.receivable_id AND s.touched_on <= p.paid_date
+                    ORDER BY s.touched_on DESC, s.notice_id DESC, s.range_start DESC LIMIT 1)
+            FROM (
+                SELECT e.receivable_id, e.amount, e.paid_date, e.kind
+                FROM receivables_paymentevent e
+                UNION ALL
+                SELECT r.id, r.paid_amount, r.paid_date, %s
+                FROM receivables_receivable r
+                WHERE r.paid_amount <> 0 AND r.paid_date IS NOT NULL
+                  AND NOT EXISTS (
+                      SELECT 1 FROM receivables_paymentevent e WHERE e.receivable_id = r.id)
+            ) p""",
+            [PaymentKind.PRESUMED.value, PaymentKind.LEGACY.value],
+        ),
+        ("CREATE INDEX eff_pay_by_day ON eff_pay (receivable_id, paid_date, amount)", []),
+        # The payments no sent notice preceded, each with the reference window it goes to:
+        # the latest that opened on or before the paid day, in the period, without a sent
+        # notice for its range, with something still owed when it opened.
+        (
+            f"""CREATE TEMPORARY TABLE eff_refpay (
+                receivable_id {q.id} NOT NULL, range_id {q.id} NOT NULL, paid_date date NOT NULL,
+                amount numeric NOT NULL, confirmed integer NOT NULL)""",
+            [],
+        ),
+        (
+            f"""INSERT INTO eff_refpay
+            SELECT x.receivable_id, x.range_id, x.paid_date, x.amount, x.confirmed
+            FROM (
+                SELECT p.receivable_id, p.paid_date, p.amount, p.confirmed,
+                       (SELECT dr.range_id FROM eff_range dr
+                        WHERE r.due_date BETWEEN dr.due_from AND dr.due_to
+                          AND {opened} <= p.paid_date
+                          AND {not_sent}
+                          AND {balance} > 0
+                        ORDER BY dr.start_day DESC, dr.range_id DESC LIMIT 1) AS range_id
+                FROM eff_pay p CROSS JOIN receivables_receivable r
+                WHERE p.touch_id IS NULL AND r.id = p.receivable_id AND r.cancelled = %s
+                {q.fence}
+            ) x
+            WHERE x.range_id IS NOT NULL""",  # noqa: S608 - fixed fragments
+            [False],
+        ),
+        # Each line (a sent notice's título in the period, or a reference window) that got
+        # a payment, with what it got.
+        (
+            """CREATE TEMPORARY TABLE eff_paid (
+                is_notice integer NOT NULL, group_key text NOT NULL, balance numeric NOT NULL,
+                all_total numeric, confirmed numeric, all_7 numeric, all_15 numeric,
+                all_30 numeric, first_days integer)""",
+            [],
+        ),
+        (
+            f"""INSERT INTO eff_paid
+            SELECT 1, MIN(p.group_key), MIN(p.balance), {payment_totals}
+            FROM (
+                SELECT p.touch_id, COALESCE({q.sent_key()}, '-') AS group_key, s.balance,
+                       p.amount, p.confirmed, p.paid_date, s.touched_on
+                FROM eff_pay p CROSS JOIN eff_sent s
+                WHERE s.touch_id = p.touch_id AND s.touched_on BETWEEN %s AND %s
+            ) p
+            GROUP BY p.touch_id""",  # noqa: S608 - fixed fragments
+            [low, high],
+        ),
+        (
+            f"""INSERT INTO eff_paid
+            SELECT 0, COALESCE({q.reference_key()}, '-'), {balance},
+                   b.all_total, b.confirmed, b.all_7, b.all_15, b.all_30, b.first_days
+            FROM (
+                SELECT p.receivable_id, p.range_id, {payment_totals}
+                FROM (
+                    SELECT p.receivable_id, p.range_id, p.amount, p.confirmed, p.paid_date,
+                           {opened} AS touched_on
+                    FROM eff_refpay p
+                    JOIN receivables_receivable r ON r.id = p.receivable_id
+                    JOIN eff_range dr ON dr.range_id = p.range_id
+                ) p
+                GROUP BY p.receivable_id, p.range_id
+            ) b
+            JOIN receivables_receivable r ON r.id = b.receivable_id
+            JOIN eff_range dr ON dr.range_id = b.range_id""",  # noqa: S608 - fixed fragments
+            [],
+        ),
+        # The totals of the groups, in parts added up at the end.
+        (
+            """CREATE TEMPORARY TABLE eff_sums (
+                is_notice integer NOT NULL, group_key text NOT NULL, notices integer,
+                titulos integer, notified numeric, paid_7 numeric, paid_15 numeric,
+                paid_30 numeric, recovered numeric, presumed numeric, titulos_paid integer,
+                went_on integer)""",
+            [],
+        ),
+        # The sent notices' títulos in the period.
+        (
+            f"""INSERT INTO eff_sums (is_notice, group_key, notices, titulos, notified)
+            SELECT 1, COALESCE({q.sent_key()}, '-'), COUNT(DISTINCT s.notice_id), COUNT(*),
+                   SUM(s.balance)
+            FROM eff_sent s WHERE s.touched_on BETWEEN %s AND %s
+            GROUP BY COALESCE({q.sent_key()}, '-')""",  # noqa: S608 - fixed fragments
+            [low, high],
+        ),
+        (
+            """INSERT INTO eff_sums (is_notice, group_key, notices)
+            SELECT 1, '*', COUNT(DISTINCT s.notice_id)
+            FROM eff_sent s WHERE s.touched_on BETWEEN %s AND %s
+            HAVING COUNT(*) > 0""",
+            [low, high],
+        ),
+        # Those whose título a later notice of the same due date took to a further range.
+        (
+            f"""INSERT INTO eff_sums (is_notice, group_key, went_on)
+            SELECT 1, COALESCE({q.sent_key()}, '-'), COUNT(*)
+            FROM eff_sent s
+            WHERE s.touched_on BETWEEN %s AND %s
+              AND EXISTS (
+                  SELECT 1 FROM eff_sent later
+                  WHERE later.receivable_id = s.receivable_id AND later.due_date = s.due_date
+                    AND later.range_start > s.range_start
+                    AND (later.touched_on > s.touched_on
+                         OR (later.touched_on = s.touched_on AND later.notice_id >= s.notice_id)))
+            GROUP BY COALESCE({q.sent_key()}, '-')""",  # noqa: S608 - fixed fragments
+            [low, high],
+        ),
+        # The reference windows, in three parts: every window as if nothing had been paid
+        # before it opened (one pass over the títulos, no look-up), corrected for the títulos
+        # paid before, less the windows that had a sent notice.
+        *_all_windows(q, ranges),
+        (
+            f"""INSERT INTO eff_sums (is_notice, group_key, titulos, notified)
+            SELECT 0, c.group_key,
+                   SUM(CASE WHEN c.balance > 0 THEN 1 ELSE 0 END)
+                   - SUM(CASE WHEN c.amount > 0 THEN 1 ELSE 0 END),
+                   SUM(CASE WHEN c.balance > 0 THEN c.balance ELSE 0 END)
+                   - SUM(CASE WHEN c.amount > 0 THEN c.amount ELSE 0 END)
+            FROM (
+                SELECT COALESCE({q.reference_key()}, '-') AS group_key, r.amount,
+                       r.amount - SUM(q.amount) AS balance
+                FROM eff_pay q CROSS JOIN receivables_receivable r CROSS JOIN eff_range dr
+                WHERE r.id = q.receivable_id AND r.cancelled = %s
+                  AND r.due_date BETWEEN dr.due_from AND dr.due_to
+                  AND q.paid_date < {opened}
+                GROUP BY r.id, dr.range_id
+            ) c
+            GROUP BY c.group_key""",  # noqa: S608 - fixed fragments
+            [False],
+        ),
+        (
+            f"""INSERT INTO eff_sums (is_notice, group_key, titulos, notified)
+            SELECT 0, w.group_key, -COUNT(*), -SUM(w.balance)
+            FROM (
+                SELECT COALESCE({q.reference_key()}, '-') AS group_key, {balance} AS balance
+                FROM (
+                    SELECT DISTINCT s.receivable_id, s.range_id, s.due_date
+                    FROM eff_sent s CROSS JOIN eff_range dr
+                    WHERE dr.range_id = s.range_id AND s.due_date BETWEEN dr.due_from AND dr.due_to
+                ) x
+                CROSS JOIN receivables_receivable r CROSS JOIN eff_range dr
+                WHERE r.id = x.receivable_id AND dr.range_id = x.range_id
+                  AND r.due_date = x.due_date AND r.cancelled = %s
+                {q.fence}
+            ) w
+            WHERE w.balance > 0
+            GROUP BY w.group_key""",  # noqa: S608 - fixed fragments
+            [False],
+        ),
+        # What the lines that got a payment recovered, capped at what each notified.
+        (
+            f"""INSERT INTO eff_sums (is_notice, group_key, paid_7, paid_15, paid_30, recovered,
+                                  presumed, titulos_paid)
+            SELECT b.is_notice, b.group_key, {capped},
+                   SUM(b.recovered), SUM(b.recovered - b.confirmed_capped),
+                   SUM(CASE WHEN b.recovered > 0 THEN 1 ELSE 0 END)
+            FROM (
+                SELECT b.*,
+                       CASE WHEN COALESCE(b.all_total, 0) <= 0 THEN 0
+                            WHEN b.all_total > b.balance THEN b.balance
+                            ELSE b.all_total END AS recovered,
+                       CASE WHEN COALESCE(b.confirmed, 0) <= 0 THEN 0
+                            WHEN b.confirmed > b.balance THEN b.balance
+                            ELSE b.confirmed END AS confirmed_capped
+                FROM eff_paid b
+            ) b
+            GROUP BY b.is_notice, b.group_key""",  # noqa: S608 - fixed fragments
+            [],
+        ),
+    ]
+
+
+def _run(
+    by: str,
+    low: datetime.date,
+    high: datetime.date,
+    ranges: list[Window],
+) -> list[tuple[Any, ...]]:
+    """Fill the temporary tables, read the groups' figures, drop the tables."""
+    sqlite = connection.vendor == "sqlite"
+    id_type = "integer" if sqlite else "bigint"
+    with transaction.atomic(), connection.cursor() as cursor:
+        if not sqlite:
+            # Room for the hash tables of a few hundred thousand lines (4 MB by default).
+            cursor.execute("SET LOCAL work_mem = '64MB'")
+        for name in TEMP_TABLES:
+            cursor.execute(f"DROP TABLE IF EXISTS {name}")
+        if sqlite:
+            # The temporary tables' pages in memory while the report runs (2 MB by default).
+            cursor.execute("PRAGMA temp.cache_size = -131072")
+            cursor.execute(
+                "CREATE TEMPORARY TABLE eff_offset (starts text PRIMARY KEY, shift text)"
+            )
+            cursor.executemany(
+                "INSERT INTO eff_offset VALUES (%s, %s)",
+                _offset_spans(timezone.get_current_timezone_name()),
+            )
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE eff_range (range_id {id_type} PRIMARY KEY,"
+            " start_day integer NOT NULL, due_from date NOT NULL, due_to date NOT NULL)"
+        )
+        cursor.executemany("INSERT INTO eff_range VALUES (%s, %s, %s, %s)", ranges)
+        for sql, params in _statements(by, low, high, ranges):
+            cursor.execute(sql, params)
+            filled = sql.split()[2] if sql.lstrip().startswith("INSERT INTO") else ""
+            if not sqlite and filled in ("eff_sent", "eff_pay"):
+                # Temporary tables get no statistics of their own: the look-ups in them
+                # are planned on these.
+                cursor.execute(f"ANALYZE {filled}")
+        cursor.execute(_final_sql())
+        found = cursor.fetchall()
+        # (On an error the transaction's rollback drops them.)
+        for name in TEMP_TABLES:
+            cursor.execute(f"DROP TABLE IF EXISTS {name}")
+        if sqlite:
+            cursor.execute("PRAGMA temp.cache_size = -2000")
+    return found
+
+
+def _final_sql() -> str:
+    """The groups' figures from the parts in eff_sums, with the median days to pay."""
+    figures = """COALESCE(SUM(titulos), 0), SUM(notified), SUM(paid_7), SUM(paid_15),
+               SUM(paid_30), SUM(recovered), SUM(presumed), COALESCE(SUM(titulos_paid), 0),
+               COALESCE(SUM(went_on), 0)"""
+    return f"""
+WITH days AS (
+    SELECT is_notice, group_key, first_days, COUNT(*) AS lines
+    FROM eff_paid WHERE all_total > 0
+    GROUP BY is_notice, group_key, first_days
 ),
-pay AS ({pay_sql}
-),
-windows AS (
-    SELECT r.id AS receivable_id, r.amount, r.paid_amount, r.paid_date, r.branch_id,
-           r.due_date, dr.id AS range_id,
-           dr.start_day AS range_start, {window_start} AS opened_on
-    FROM dunning_delayrange dr JOIN receivables_receivable r
-      ON r.due_date BETWEEN {due_from} AND {due_from}
-    WHERE dr.active = %s AND r.cancelled = %s
-      AND NOT EXISTS (
-          SELECT 1 FROM dunning_noticeitem si JOIN dunning_notice sn ON sn.id = si.notice_id
-          WHERE si.receivable_id = r.id AND si.delay_range_id = dr.id
-            AND si.due_date = r.due_date AND sn.status = %s AND sn.sent_at IS NOT NULL)
-),
-reference AS (
-    SELECT 0 AS is_notice, w.receivable_id AS touch_id, w.receivable_id,
-           w.amount
-           - COALESCE((SELECT SUM(e.amount) FROM receivables_paymentevent e
-                       WHERE e.receivable_id = w.receivable_id AND e.paid_date < w.opened_on), 0)
-           - CASE WHEN w.paid_date < w.opened_on AND NOT EXISTS (
-                      SELECT 1 FROM receivables_paymentevent e
-                      WHERE e.receivable_id = w.receivable_id)
-                  THEN w.paid_amount ELSE 0 END AS balance,
-           w.range_id, w.range_start, w.due_date, 0 AS notice_id, w.branch_id,
-           CAST(NULL AS INTEGER) AS template_number, w.opened_on AS touched_on
-    FROM windows w
-),
-touches AS (
-    SELECT * FROM sent
+histogram AS (
+    SELECT is_notice, group_key, first_days, lines FROM days
     UNION ALL
-    SELECT * FROM reference WHERE balance > 0
-),
-attributed AS (
-    SELECT p.amount, p.kind, t.is_notice, t.touch_id, t.range_id,
-           {days("p.paid_date", "t.touched_on")} AS days,
-           ROW_NUMBER() OVER (
-               PARTITION BY p.event_id
-               ORDER BY t.is_notice DESC, t.touched_on DESC, t.notice_id DESC, t.range_start DESC
-           ) AS rank
-    FROM pay p JOIN touches t
-      ON t.receivable_id = p.receivable_id AND t.touched_on <= p.paid_date
-),
-per_touch AS (
-    SELECT a.is_notice, a.touch_id, a.range_id,
-           SUM(a.amount) AS all_total,
-           SUM(CASE WHEN a.kind <> %s THEN a.amount ELSE 0 END) AS confirmed,
-           {windows},
-           MIN(CASE WHEN a.amount > 0 THEN a.days END) AS first_days
-    FROM attributed a WHERE a.rank = 1
-    GROUP BY a.is_notice, a.touch_id, a.range_id
-),
-went_on AS (
-    SELECT s.touch_id,
-           CASE WHEN MAX(s.range_start) OVER (
-                    PARTITION BY s.receivable_id, s.due_date
-                    ORDER BY s.touched_on, s.notice_id, s.range_start
-                    ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING) > s.range_start
-                THEN 1 ELSE 0 END AS went_on
-    FROM sent s
-),
-lines AS (
-    SELECT t.is_notice, COALESCE({group_key}, '-') AS group_key, t.notice_id, t.balance,
-           {capped_windows},
-           CASE WHEN COALESCE(pt.all_total, 0) <= 0 THEN 0
-                WHEN pt.all_total > t.balance THEN t.balance ELSE pt.all_total END AS recovered,
-           CASE WHEN COALESCE(pt.confirmed, 0) <= 0 THEN 0
-                WHEN pt.confirmed > t.balance THEN t.balance ELSE pt.confirmed END AS confirmed,
-           CASE WHEN COALESCE(pt.all_total, 0) > 0 THEN pt.first_days END AS first_days,
-           COALESCE(g.went_on, 0) AS went_on
-    FROM touches t
-    LEFT JOIN per_touch pt
-      ON pt.is_notice = t.is_notice AND pt.touch_id = t.touch_id AND pt.range_id = t.range_id
-    LEFT JOIN went_on g ON t.is_notice = 1 AND g.touch_id = t.touch_id
-    WHERE t.touched_on BETWEEN %s AND %s
-),
-paid_days AS (
-    SELECT is_notice, group_key, first_days FROM lines WHERE first_days IS NOT NULL
-    UNION ALL
-    SELECT is_notice, '*', first_days FROM lines WHERE first_days IS NOT NULL
+    SELECT is_notice, '*', first_days, CAST(SUM(lines) AS bigint) FROM days
+    GROUP BY is_notice, first_days
 ),
 ranked AS (
     SELECT is_notice, group_key, first_days,
-           ROW_NUMBER() OVER (PARTITION BY is_notice, group_key ORDER BY first_days) AS position,
-           COUNT(*) OVER (PARTITION BY is_notice, group_key) AS paid_count
-    FROM paid_days
+           CAST(SUM(lines) OVER (PARTITION BY is_notice, group_key ORDER BY first_days
+                            ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS bigint)
+               AS last_position,
+           CAST(SUM(lines) OVER (PARTITION BY is_notice, group_key) AS bigint) AS paid_count,
+           lines
+    FROM histogram
 ),
+-- The day (or the two days) at the middle position(s) of the days sorted.
 medians AS (
     SELECT is_notice, group_key, AVG(first_days * 1.0) AS median_days
     FROM ranked
-    WHERE position IN ((paid_count + 1) / 2, (paid_count + 2) / 2)
+    WHERE (paid_count + 1) / 2 BETWEEN last_position - lines + 1 AND last_position
+       OR (paid_count + 2) / 2 BETWEEN last_position - lines + 1 AND last_position
     GROUP BY is_notice, group_key
 ),
 sums AS (
-    SELECT b.is_notice, b.group_key, {aggregates}
-    FROM lines b GROUP BY b.is_notice, b.group_key
+    SELECT is_notice, group_key, COALESCE(SUM(notices), 0) AS notices, {figures}
+    FROM eff_sums WHERE group_key <> '*' GROUP BY is_notice, group_key
+    HAVING COALESCE(SUM(titulos), 0) > 0
     UNION ALL
-    SELECT b.is_notice, '*', {aggregates}
-    FROM lines b GROUP BY b.is_notice
+    SELECT is_notice, '*', COALESCE(SUM(CASE WHEN group_key = '*' THEN notices END), 0),
+           {figures}
+    FROM eff_sums GROUP BY is_notice
+    HAVING COALESCE(SUM(titulos), 0) > 0
 )
 SELECT t.*, m.median_days
 FROM sums t
 LEFT JOIN medians m ON m.is_notice = t.is_notice AND m.group_key = t.group_key
 ORDER BY t.is_notice DESC, t.group_key
-"""  # noqa: S608 - table and column names and fixed fragments; every value is a parameter
-    return sql, [*sent_params, *pay_params]
+"""  # noqa: S608 - fixed fragments
+
+
+def _days_before(day: datetime.date, days: int) -> datetime.date:
+    """``day`` less ``days``, held to the calendar's first and last day (a bound past them
+    bounds nothing more)."""
+    try:
+        return day - datetime.timedelta(days=days)
+    except OverflowError:
+        return datetime.date.min if days > 0 else datetime.date.max
 
 
 def _money(value: Any) -> Decimal:
@@ -334,8 +697,6 @@ def effectiveness(
         raise ValueError(f"o início ({date_from:%d/%m/%Y}) é posterior ao fim ({date_to:%d/%m/%Y})")
     low = date_from or datetime.date(1900, 1, 1)
     high = date_to or datetime.date(9999, 12, 31)
-    sql, head = _sql(by)
-    # The placeholders in the statement's order.
     # Reference windows: those that opened in the period and not after today; with no
     # start given, from the régua's first run (before it, nothing could be sent).
     ref_high = min(high, timezone.localdate())
@@ -344,21 +705,22 @@ def effectiveness(
     else:
         first_run = DunningRun.objects.order_by().aggregate(first=Min("reference_date"))["first"]
         ref_low = first_run or ref_high + datetime.timedelta(days=1)
-    params = [
-        *head,  # sent, pay
-        ref_low,  # windows: due dates whose window opens in the period
-        ref_high,
-        True,
-        False,
-        NoticeStatus.SENT.value,
-        PaymentKind.PRESUMED.value,  # per_touch
-        low,  # lines
-        high,
-    ]
+    # Each active range's window: the due dates whose window opened from ref_low to ref_high.
+    ranges = (
+        [
+            (
+                pk,
+                start,
+                _days_before(ref_low, start),
+                _days_before(ref_high, start),
+            )
+            for pk, start in DelayRange.objects.filter(active=True).values_list("pk", "start_day")
+        ]
+        if ref_low <= ref_high
+        else []
+    )
     report = Report(date_from, date_to, by)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        found = cursor.fetchall()
+    found = _run(by, low, high, ranges)
     labels = _labels(by)
     for row in found:
         is_notice, key = bool(row[0]), (None if row[1] == "-" else row[1])
