@@ -346,13 +346,7 @@ def _record(
     """Record a run of ``selection``'s date, filters and grouping: its row, its notices
     and their títulos. Returns the run and its pending e-mail notices."""
     totals = totals if totals is not None else Totals()
-    run = DunningRun.objects.create(
-        user=user,
-        reference_date=selection.reference_date,
-        filters=selection.filters.as_json(),
-        group_by=selection.group_by,
-        lease_until=timezone.now() + lifecycle.run_lease(),
-    )
+    run = _new_run(selection, user)
     with recording.writing(Notice, NoticeItem) as writer:
         recorder = _Recorder(run, writer)
         for p in planned:
@@ -367,12 +361,27 @@ def _record(
             writer.analyze(Notice)
             writer.analyze(NoticeItem)
     ab.store(recorder.sides)
+    _save_counts(run, totals)
+    return run, recorder.pending
+
+
+def _new_run(selection: Selection, user: str) -> DunningRun:
+    """The run's row, its lease held until the run is finished."""
+    return DunningRun.objects.create(
+        user=user,
+        reference_date=selection.reference_date,
+        filters=selection.filters.as_json(),
+        group_by=selection.group_by,
+        lease_until=timezone.now() + lifecycle.run_lease(),
+    )
+
+
+def _save_counts(run: DunningRun, totals: Totals) -> None:
     run.candidates = totals.candidates
     run.notices = totals.notices
     run.held = totals.statuses[NoticeStatus.HELD]
     run.skipped = totals.statuses[NoticeStatus.SKIPPED]
     run.save(update_fields=["candidates", "notices", "held", "skipped"])
-    return run, recorder.pending
 
 
 def _count(totals: Totals, p: PlannedNotice) -> None:
@@ -471,13 +480,7 @@ def _make(
     )
     run = None
     if user is not None:
-        run = DunningRun.objects.create(
-            user=user,
-            reference_date=selection.reference_date,
-            filters=selection.filters.as_json(),
-            group_by=selection.group_by,
-            lease_until=timezone.now() + lifecycle.run_lease(),
-        )
+        run = _new_run(selection, user)
         work.write(run)
         if totals.candidates >= recording.ANALYZE_AFTER:
             # Before autovacuum gets to it the planner would read the outbox and
@@ -485,11 +488,7 @@ def _make(
             refresh_statistics(Notice)
             refresh_statistics(NoticeItem)
         ab.store(made.sides)
-        run.candidates = totals.candidates
-        run.notices = totals.notices
-        run.held = totals.statuses[NoticeStatus.HELD]
-        run.skipped = totals.statuses[NoticeStatus.SKIPPED]
-        run.save(update_fields=["candidates", "notices", "held", "skipped"])
+        _save_counts(run, totals)
     for (
         gno,
         notice_id,

@@ -24,7 +24,6 @@ order, as from the streaming path, which stays in ``runs`` as the comparison
 the tests hold this one to.
 """
 
-import datetime
 import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -43,6 +42,7 @@ from regua.dunning.recipients import recipients_from
 from regua.dunning.selection import (
     Line,
     Selection,
+    _Dates,
     _without_jit,
     line_order,
     refused_emails,
@@ -533,15 +533,6 @@ class SetRun:
 
 
 _LINE_COLUMNS = "l.rid, l.bid, l.bcode, l.cid, l.ccode, l.doc, l.inst, l.due, l.eff, l.rng, l.cents"
-
-
-class _Dates(dict[Any, datetime.date]):
-    """Dates from the driver's values (text or dates), each distinct one made once."""
-
-    def __missing__(self, value: Any) -> datetime.date:
-        day = datetime.date.fromisoformat(value) if isinstance(value, str) else value
-        self[value] = day
-        return day
 
 
 def _asc(expression: Any) -> Any:
