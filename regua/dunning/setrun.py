@@ -116,8 +116,6 @@ class SetRun:
         with _without_jit():
             self._ranges_table(ranges)
             if queryset is None:
-                self._execute(f"CREATE TEMP TABLE {LINES} (seq integer)")
-                self.empty = True
                 return Made()
             self.empty = False
             self._lines(queryset)
