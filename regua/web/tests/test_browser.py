@@ -1,15 +1,12 @@
 """The newcomer's path and the permissions, in a real browser."""
 
 import datetime
-import threading
 import time
 
 import pytest
 import time_machine
 from playwright.sync_api import expect
 
-from regua.delivery import outbox
-from regua.delivery.worker import Worker
 from regua.dunning.models import Notice
 from regua.letters.models import LetterTemplate
 from regua.web.tests.browser import log_in, screenshot
@@ -19,20 +16,6 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
 ]
-
-
-@pytest.fixture
-def worker():
-    """`regua worker` beside the server, as `make demo` runs one: the pages only queue."""
-    # No letters built ahead here: this worker is a thread beside the live server, not
-    # the process of its own it is in production, and the tests time what they ask for.
-    worker = Worker(interval=0.2, render_ahead=0)
-    thread = threading.Thread(target=worker.run, name="test-worker", daemon=True)
-    thread.start()
-    yield thread
-    outbox.SHUTDOWN.set()
-    thread.join(60)
-    outbox.SHUTDOWN.clear()
 
 
 def sent(notice_pk: int, within: float = 60) -> bool:
@@ -203,7 +186,11 @@ def test_a_supervisor_approves_a_held_letter_and_it_is_sent_with_its_pdf(
         page.get_by_role("heading", name=f"Carta {notice.pk} para LOJA DA CARTA LTDA")
     ).to_be_visible()
     screenshot(page, "revisao")
-    page.get_by_role("button", name="Aprovar e enviar").click()
+    # The decision sits above the letter: reached without scrolling past the PDF viewer.
+    approve = page.get_by_role("button", name="Aprovar e enviar")
+    expect(approve).to_be_in_viewport()
+    with page.expect_request(lambda r: r.method == "POST" and "/aprovar/" in r.url):
+        approve.click()
     # Approval renders the letter as approved (R8): on a loaded machine, seconds.
     expect(page.get_by_role("status").first).to_contain_text(
         f"Carta {notice.pk} aprovada", timeout=60_000
