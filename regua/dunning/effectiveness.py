@@ -143,9 +143,7 @@ def wilson(successes: int, trials: int, z: float = 1.96) -> tuple[Decimal, Decim
 
 def sent_items_sql() -> tuple[str, list[Any]]:
     """Every título of every sent notice, with the day it was sent (São Paulo's calendar)."""
-    sent_on, sent_params = connection.ops.datetime_cast_date_sql(
-        "n.sent_at", (), timezone.get_current_timezone_name()
-    )
+    sent_on, sent_params = local_date_sql("n.sent_at")
     sql = f"""
     SELECT 1 AS is_notice, i.id AS touch_id, i.receivable_id, i.balance,
            i.delay_range_id AS range_id, i.range_start, i.due_date,
@@ -170,7 +168,6 @@ def payments_sql() -> tuple[str, list[Any]]:
 
 # The report's temporary tables, dropped before and after each report.
 TEMP_TABLES: Final = (
-    "eff_offset",
     "eff_range",
     "eff_sent",
     "eff_pay",
@@ -185,7 +182,7 @@ def _offset_spans(tzname: str) -> tuple[tuple[str, str], ...]:
     """The zone's UTC offsets from 1970 to 2100: (UTC start, SQLite modifier) each.
 
     SQLite's own date functions know no time zone and Django's cast to a local date is a
-    Python function called for every row; a lookup in this small table is not. A
+    Python function called for every row; a ``CASE`` over these spans is not. A
     transition is looked for week by week, then to the second (two changes within one
     week that return to the same offset would be missed; São Paulo never had them).
     """
@@ -216,6 +213,25 @@ def _offset_spans(tzname: str) -> tuple[tuple[str, str], ...]:
             spans.append((high.strftime("%Y-%m-%d %H:%M:%S"), modifier(offset(high))))
         moment = following
     return tuple(spans)
+
+
+def local_date_sql(column: str) -> tuple[str, list[Any]]:
+    """The day a stored moment (``column``, a datetime) was in the current time zone.
+
+    PostgreSQL converts it itself. On SQLite the moment is stored as UTC text: the
+    offset in force then is picked by a ``CASE`` over the zone's spans, newest first,
+    so a recent moment costs one comparison, and ``date()`` applies it to the moment
+    cut to the second (``date()`` rounds to the millisecond, which would carry
+    23:59:59.9995 into the next day).
+    """
+    tzname = timezone.get_current_timezone_name()
+    if connection.vendor != "sqlite":
+        sql, cast_params = connection.ops.datetime_cast_date_sql(column, (), tzname)
+        return sql, list(cast_params)
+    *later, (_, first_shift) = reversed(_offset_spans(tzname))
+    whens = " ".join(f"WHEN {column} >= %s THEN %s" for _ in later)
+    params = [value for span in later for value in span]
+    return f"date(substr({column}, 1, 19), CASE {whens} ELSE %s END)", [*params, first_shift]
 
 
 # An active range's window: its id, its first day, the due dates whose window opened in
@@ -250,19 +266,7 @@ class _Sql:
 
     def sent_on(self) -> tuple[str, list[Any]]:
         """The day ``n.sent_at`` was in the current time zone."""
-        if self.sqlite:
-            # The offset in force since the zone's last change first: a look-up for older times.
-            since, shift = _offset_spans(timezone.get_current_timezone_name())[-1]
-            return (
-                "date(n.sent_at, CASE WHEN n.sent_at >= %s THEN %s ELSE ("
-                "SELECT o.shift FROM eff_offset o WHERE o.starts <= n.sent_at"
-                " ORDER BY o.starts DESC LIMIT 1) END)",
-                [since, shift],
-            )
-        sql, params = connection.ops.datetime_cast_date_sql(
-            "n.sent_at", (), timezone.get_current_timezone_name()
-        )
-        return sql, list(params)
+        return local_date_sql("n.sent_at")
 
     def sent_key(self) -> str:
         """The group of a sent notice's título (``s``: eff_sent)."""
@@ -588,13 +592,6 @@ def _run(
         if sqlite:
             # The temporary tables' pages in memory while the report runs (2 MB by default).
             cursor.execute("PRAGMA temp.cache_size = -131072")
-            cursor.execute(
-                "CREATE TEMPORARY TABLE eff_offset (starts text PRIMARY KEY, shift text)"
-            )
-            cursor.executemany(
-                "INSERT INTO eff_offset VALUES (%s, %s)",
-                _offset_spans(timezone.get_current_timezone_name()),
-            )
         cursor.execute(
             f"CREATE TEMPORARY TABLE eff_range (range_id {id_type} PRIMARY KEY,"
             " start_day integer NOT NULL, due_from date NOT NULL, due_to date NOT NULL)"

@@ -277,3 +277,46 @@ def test_the_command_writes_the_report_as_csv_br(history, regua_cli, tmp_path):
     lines = out.read_text(encoding="utf-8-sig").splitlines()
     assert lines[0].startswith("Código;Faixa;Grupo;Cartas;Títulos;Saldo cobrado")
     assert ";Total;carta enviada;3;6;560,00;360,00;390,00;390,00;390,00;100,00;69,6%;" in lines[3]
+
+
+# Moments around São Paulo's last daylight-saving changes and around local midnight, in
+# UTC, with and without microseconds.
+MOMENTS = [
+    datetime.datetime(1975, 6, 1, 2, 59, 59, tzinfo=datetime.UTC),
+    datetime.datetime(2018, 1, 10, 1, 30, tzinfo=datetime.UTC),  # summer time: 23:30 the 9th
+    datetime.datetime(2018, 1, 10, 2, 0, tzinfo=datetime.UTC),
+    datetime.datetime(2018, 11, 4, 2, 59, 59, 999999, tzinfo=datetime.UTC),  # before it starts
+    datetime.datetime(2018, 11, 4, 3, 0, tzinfo=datetime.UTC),
+    datetime.datetime(2019, 2, 17, 1, 59, 59, tzinfo=datetime.UTC),  # before it ends
+    datetime.datetime(2019, 2, 17, 2, 0, tzinfo=datetime.UTC),
+    datetime.datetime(2019, 2, 17, 2, 30, tzinfo=datetime.UTC),
+    datetime.datetime(2026, 11, 30, 2, 59, 59, 500000, tzinfo=datetime.UTC),
+    datetime.datetime(2026, 11, 30, 3, 0, tzinfo=datetime.UTC),
+]
+
+
+def test_the_day_a_notice_was_sent_is_the_day_on_sao_paulos_calendar():
+    """The SQL the report and the Painel use agrees with the zone database, every moment."""
+    from django.db import connection
+
+    from regua.dunning.effectiveness import local_date_sql
+    from regua.dunning.models import Notice
+
+    rng = make_range(1, 15, template=1)
+    customer, branch = make_customer("C1"), make_branch("1")
+    notices = {}
+    for i, moment in enumerate(MOMENTS):
+        receivable = make_receivable(branch, customer, DUE, document=f"M{i}")
+        notice = make_notice(rng, [receivable], status="sent", sent_at=moment)
+        notices[notice.pk] = moment.astimezone(SP).date()
+    sql, params = local_date_sql("n.sent_at")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT n.id, {sql} FROM {Notice._meta.db_table} n",  # noqa: S608 - fixed fragment
+            params,
+        )
+        found = dict(cursor.fetchall())
+    assert {pk: str(day) for pk, day in found.items()} == {
+        pk: day.isoformat() for pk, day in notices.items()
+    }
+    assert len(found) == len(MOMENTS)

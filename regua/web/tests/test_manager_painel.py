@@ -100,6 +100,23 @@ def test_recovered_after_notices_counts_only_payments_a_notice_preceded(book):
     )
 
 
+def test_a_payment_counts_after_a_notice_sent_the_same_evening_in_sao_paulo():
+    """Sent at 23:30 on 20/11 in São Paulo (02:30 on the 21st in UTC): a payment of the
+    20th counts; one sent at 00:30 on the 21st does not precede it."""
+    branch, customer, rng = make_branch(), make_customer("C1"), make_range(1, 60)
+    evening = make_receivable(branch, customer, datetime.date(2026, 10, 31), "400.00")
+    night = make_receivable(branch, customer, datetime.date(2026, 10, 31), "70.00", document="2")
+    make_notice(
+        rng, [evening], status="sent", sent_at=datetime.datetime(2026, 11, 20, 23, 30, tzinfo=SP)
+    )
+    make_notice(
+        rng, [night], status="sent", sent_at=datetime.datetime(2026, 11, 21, 0, 30, tzinfo=SP)
+    )
+    pay(evening, "400.00", datetime.date(2026, 11, 20))
+    pay(night, "70.00", datetime.date(2026, 11, 20))
+    assert recovered_after_notices(datetime.date(2026, 11, 1), TODAY) == D("400.00")
+
+
 def test_work_lists_count_what_waits_for_a_person(book):
     branch, customer = make_branch("2"), make_customer("C9", email="")
     rng = make_range(61, 90)
