@@ -142,14 +142,18 @@ def wilson(successes: int, trials: int, z: float = 1.96) -> tuple[Decimal, Decim
 
 
 def sent_items_sql() -> tuple[str, list[Any]]:
-    """Every título of every sent notice, with the day it was sent (São Paulo's calendar)."""
+    """Every título of every sent notice, with the day it was sent (São Paulo's calendar).
+
+    The items first (``CROSS JOIN`` keeps that order on SQLite): a look-up by título
+    goes through the items' index, then to the notice by its key.
+    """
     sent_on, sent_params = local_date_sql("n.sent_at")
     sql = f"""
     SELECT 1 AS is_notice, i.id AS touch_id, i.receivable_id, i.balance,
            i.delay_range_id AS range_id, i.range_start, i.due_date,
            n.id AS notice_id, n.branch_id, n.template_number, {sent_on} AS touched_on
-    FROM dunning_noticeitem i JOIN dunning_notice n ON n.id = i.notice_id
-    WHERE n.status = %s AND n.sent_at IS NOT NULL"""  # noqa: S608 - a fixed fragment
+    FROM dunning_noticeitem i CROSS JOIN dunning_notice n
+    WHERE n.id = i.notice_id AND n.status = %s AND n.sent_at IS NOT NULL"""  # noqa: S608 - a fixed fragment
     return sql, [*sent_params, NoticeStatus.SENT.value]
 
 
@@ -264,10 +268,6 @@ class _Sql:
     def month(self, day: str) -> str:
         return f"substr({day}, 1, 7)" if self.sqlite else f"to_char({day}, 'YYYY-MM')"
 
-    def sent_on(self) -> tuple[str, list[Any]]:
-        """The day ``n.sent_at`` was in the current time zone."""
-        return local_date_sql("n.sent_at")
-
     def sent_key(self) -> str:
         """The group of a sent notice's título (``s``: eff_sent)."""
         return {
@@ -326,7 +326,7 @@ def _statements(
 ) -> list[tuple[str, list[Any]]]:
     """The statements that fill the temporary tables; eff_range is filled before them."""
     q = _Sql(by)
-    sent_on, sent_params = q.sent_on()
+    sent_sql, sent_params = sent_items_sql()
     windows = ", ".join(
         f"SUM(CASE WHEN {q.days('p.paid_date', 'p.touched_on')} <= {n}"
         f" THEN p.amount ELSE 0 END) AS all_{n}"
@@ -362,11 +362,10 @@ def _statements(
         ),
         (
             f"""INSERT INTO eff_sent
-            SELECT i.id, i.receivable_id, {sent_on}, n.id, i.range_start, i.delay_range_id,
-                   i.due_date, i.balance, n.branch_id, n.template_number
-            FROM dunning_noticeitem i CROSS JOIN dunning_notice n
-            WHERE n.id = i.notice_id AND n.status = %s AND n.sent_at IS NOT NULL""",  # noqa: S608 - fixed fragments
-            [*sent_params, NoticeStatus.SENT.value],
+            SELECT s.touch_id, s.receivable_id, s.touched_on, s.notice_id, s.range_start,
+                   s.range_id, s.due_date, s.balance, s.branch_id, s.template_number
+            FROM ({sent_sql}) s""",  # noqa: S608 - fixed fragments
+            sent_params,
         ),
         # A título's sent notices in the order that ranks them; covers the look-ups below.
         (

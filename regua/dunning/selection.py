@@ -508,7 +508,7 @@ def _lines(
     group's total and highest range over the títulos that passed the earlier checks."""
     group: list[tuple[Line, int, bool]] = []
     key: tuple[int, int] | None = None
-    dates = _Dates()
+    dates = Dates()
     with _without_jit():
         for row in _fetch(rows):
             (pk, branch_id, branch, customer_id, customer, document, installment, due,
@@ -539,7 +539,7 @@ def _lines(
         yield from _decided(group, min_cents)
 
 
-class _Dates(dict[Any, datetime.date]):
+class Dates(dict[Any, datetime.date]):
     """Dates from the driver's values (text or dates), each distinct one made once."""
 
     def __missing__(self, value: Any) -> datetime.date:

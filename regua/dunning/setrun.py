@@ -40,9 +40,9 @@ from regua.dunning import ab, lifecycle, recording
 from regua.dunning.models import DelayRange, DunningRun, GroupBy, Notice, NoticeItem
 from regua.dunning.recipients import recipients_from
 from regua.dunning.selection import (
+    Dates,
     Line,
     Selection,
-    _Dates,
     _without_jit,
     line_order,
     refused_emails,
@@ -101,7 +101,7 @@ class SetRun:
         self.postgres = connection.vendor == "postgresql"
         self.by_customer = selection.group_by == GroupBy.CUSTOMER
         self.side_of_group: dict[int, ab.Side] = {}
-        self._dates = _Dates()
+        self._dates = Dates()
 
     # --- building ----------------------------------------------------------------------
 
